@@ -1,0 +1,122 @@
+// Package procfile parses Procfiles with honcho's grammar: one
+// "name: command" per line, kept in file order.
+package procfile
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Entry is one process type declared by a Procfile line.
+type Entry struct {
+	Name    string // process type name, [A-Za-z0-9_-]+
+	Command string // everything after the first colon, trimmed
+	Line    int    // 1-based line number
+}
+
+// Procfile is a parsed Procfile.
+type Procfile struct {
+	Path    string  // the file it was read from, for messages
+	Entries []Entry // in file order
+}
+
+// Names returns the process type names in file order.
+func (p *Procfile) Names() []string {
+	names := make([]string, len(p.Entries))
+	for i, e := range p.Entries {
+		names[i] = e.Name
+	}
+	return names
+}
+
+// Lookup returns the entry named name.
+func (p *Procfile) Lookup(name string) (Entry, bool) {
+	for _, e := range p.Entries {
+		if e.Name == name {
+			return e, true
+		}
+	}
+	return Entry{}, false
+}
+
+// Warning is a line that was skipped because it does not parse.
+type Warning struct {
+	Path   string
+	Line   int
+	Reason string
+}
+
+func (w Warning) String() string {
+	return fmt.Sprintf("%s:%d: line ignored: %s", w.Path, w.Line, w.Reason)
+}
+
+// Error is a fatal problem at a line of a Procfile.
+type Error struct {
+	Path string
+	Line int
+	Msg  string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Msg) }
+
+// lineRE is honcho's and foreman's grammar for a process line.
+var lineRE = regexp.MustCompile(`^([A-Za-z0-9_-]+):\s*(.+)$`)
+
+// nameish matches the start of a line that was probably meant as a process.
+var nameish = regexp.MustCompile(`^(\S+?)(\s*):`)
+
+// Parse reads a Procfile. Lines that do not parse are returned as warnings;
+// a duplicate name is an error naming both lines. A UTF-8 byte order mark
+// and CRLF line endings are accepted.
+func Parse(path string, data []byte) (*Procfile, []Warning, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	p := &Procfile{Path: path}
+	var warnings []Warning
+	seen := map[string]int{}
+	for i, raw := range strings.Split(string(data), "\n") {
+		n := i + 1
+		line := strings.TrimSuffix(raw, "\r")
+		trimmed := strings.TrimSpace(line)
+		if trimmed == "" || strings.HasPrefix(trimmed, "#") {
+			continue
+		}
+		m := lineRE.FindStringSubmatch(line)
+		if m == nil || strings.TrimSpace(m[2]) == "" {
+			warnings = append(warnings, Warning{Path: path, Line: n, Reason: why(line)})
+			continue
+		}
+		name, cmd := m[1], strings.TrimSpace(m[2])
+		if first, dup := seen[name]; dup {
+			return nil, warnings, &Error{Path: path, Line: n,
+				Msg: fmt.Sprintf("process %q is declared twice, at lines %d and %d; process names must be unique, rename or remove one", name, first, n)}
+		}
+		seen[name] = n
+		p.Entries = append(p.Entries, Entry{Name: name, Command: cmd, Line: n})
+	}
+	return p, warnings, nil
+}
+
+// why explains, for a line that does not parse, what is wrong with it.
+func why(line string) string {
+	switch {
+	case line[0] == ' ' || line[0] == '\t':
+		return fmt.Sprintf("%q is indented; process lines start at the first column", line)
+	case !strings.Contains(line, ":"):
+		return fmt.Sprintf("%q has no colon; write \"name: command\"", line)
+	}
+	m := nameish.FindStringSubmatch(line)
+	switch {
+	case m == nil:
+		return fmt.Sprintf("%q does not read as \"name: command\"", line)
+	case m[2] != "":
+		return fmt.Sprintf("%q has a space before the colon; write %q", line, strings.TrimSpace(m[1])+":")
+	case m[1] == "":
+		return fmt.Sprintf("%q has no process name before the colon", line)
+	case strings.TrimSpace(line[len(m[0]):]) == "":
+		return fmt.Sprintf("%q has no command after the colon", line)
+	default:
+		return fmt.Sprintf("%q: process name %q may only hold letters, digits, '_' and '-'", line, m[1])
+	}
+}
