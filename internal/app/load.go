@@ -26,6 +26,8 @@ type Options struct {
 	Concurrency map[string]int // -c; types not listed run once
 	Environ     []string       // the OS environment, KEY=value
 	Dir         string         // the current directory, for relative paths
+	// SkipProcfile loads only the env files (for `run`, which needs no Procfile).
+	SkipProcfile bool
 }
 
 // App is a loaded app: where it lives, its Procfile and its environment.
@@ -115,6 +117,9 @@ func Load(opts Options) (*App, error) {
 		a.Root = abs(opts.AppRoot)
 	}
 	data, err := os.ReadFile(a.ProcfilePath)
+	if opts.SkipProcfile {
+		return a, errors.Join(problems...)
+	}
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		problems = append(problems, fmt.Errorf("no Procfile at %s; name another with -f/--procfile or -d/--app-root", a.ProcfilePath))

@@ -1,0 +1,3 @@
+module github.com/hancho-dev/hancho/bench
+
+go 1.26.8

@@ -1,0 +1,6 @@
+package cli
+
+import "github.com/spf13/cobra"
+
+// addMore adds the commands beyond honcho's.
+func (m *Main) addMore(root *cobra.Command, g *globals) {}

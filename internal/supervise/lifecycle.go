@@ -1,0 +1,200 @@
+//go:build unix
+
+package supervise
+
+import (
+	"errors"
+	"os"
+	"syscall"
+	"time"
+
+	"github.com/hancho-dev/hancho/internal/output"
+	"github.com/hancho-dev/hancho/internal/policy"
+)
+
+// startReady starts every pending process whose dependencies are ready.
+func (s *supervisor) startReady() {
+	if s.stopping {
+		return
+	}
+	for _, p := range s.procs {
+		if p.state == statePending && !p.held && s.depsReady(p) {
+			s.start(p)
+		}
+	}
+}
+
+// depsReady reports whether every type p depends on is ready: each of its
+// instances passed its probe, or started when it has none. A type that is
+// not being run does not hold p back.
+func (s *supervisor) depsReady(p *proc) bool {
+	for _, dep := range p.spec.Policy.DependsOn {
+		for _, d := range s.byType[dep] {
+			if !d.ready {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// start launches p.
+func (s *supervisor) start(p *proc) {
+	p.gen++
+	gen := p.gen
+	p.exited, p.drained, p.announced, p.stopSent, p.ready = false, false, false, false, false
+	p.restartAsked = false
+	probe := p.spec.Policy.Ready
+	var logProbe func([]byte)
+	if probe != nil && probe.Log != "" {
+		logProbe = s.logProbe(p, gen, probe)
+	}
+	stream := s.stream(p, logProbe)
+	st, err := s.launcher.start(p.spec.Command, p.spec.Env, p.spec.Dir)
+	if err != nil {
+		s.print.System("%s failed to start: %s", p.spec.Name, startError(err, p.spec.Dir))
+		code := codeNotFound
+		if errors.Is(err, os.ErrPermission) {
+			code = 126
+		}
+		p.pid, p.startedAt = 0, time.Now()
+		p.exited, p.drained = true, true
+		p.status, p.hasExited = Status{Code: code}, true
+		s.settle(p)
+		return
+	}
+	p.pid, p.output, p.startedAt = st.pid, st.output, time.Now()
+	p.state = stateRunning
+	s.dirty = true
+	s.print.System("%s started (pid=%d)", p.spec.Name, st.pid)
+	go func() {
+		output.Drain(st.output, stream)
+		stream.Flush()
+		st.output.Close()
+		s.post(func() { s.onDrained(p, gen) })
+	}()
+	go func() {
+		status := <-st.exited
+		s.post(func() { s.onExit(p, gen, status) })
+	}()
+	if probe != nil {
+		p.state = stateStarting
+		if probe.Log == "" {
+			s.runProbe(p, gen, probe)
+		} else {
+			s.probeTimeout(p, gen, probe)
+		}
+	} else {
+		s.markReady(p, false)
+	}
+}
+
+// startError explains why a process could not be started.
+func startError(err error, dir string) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) && pe.Op == "chdir" || errors.Is(err, syscall.ENOENT) && dir != "" {
+		if _, serr := os.Stat(dir); serr != nil {
+			return "working directory " + dir + " does not exist; check -d/--app-root or the process's dir"
+		}
+	}
+	if errors.Is(err, syscall.ENOENT) {
+		return Shell + " not found: " + err.Error()
+	}
+	return err.Error()
+}
+
+// markReady records that p is ready and starts what waited for it.
+func (s *supervisor) markReady(p *proc, announce bool) {
+	p.ready = true
+	if announce {
+		p.state = stateReady
+		s.print.System("%s ready after %.1fs", p.spec.Name, time.Since(p.startedAt).Seconds())
+	}
+	s.startReady()
+}
+
+// onExit handles the exit of p's start number gen.
+func (s *supervisor) onExit(p *proc, gen int, st Status) {
+	if gen != p.gen {
+		return
+	}
+	p.exited, p.status, p.hasExited = true, st, true
+	s.dirty = true
+	if p.killTimer != nil {
+		p.killTimer.Stop()
+	}
+	if p.cancelProbe != nil {
+		p.cancelProbe()
+		p.cancelProbe = nil
+	}
+	if p.drained {
+		s.settle(p)
+		return
+	}
+	// A descendant still holds the pipe: wait a little for the last
+	// output, then announce the exit anyway; the drain goes on.
+	p.graceTimer = s.after(drainGrace, func() {
+		if gen == p.gen && !p.announced {
+			s.settle(p)
+		}
+	})
+}
+
+// onDrained handles the end of the output of p's start number gen.
+func (s *supervisor) onDrained(p *proc, gen int) {
+	if gen == p.gen {
+		p.drained = true
+	}
+	p.output = nil
+	if gen == p.gen && p.exited && !p.announced {
+		s.settle(p)
+		return
+	}
+	s.checkDone()
+}
+
+// settle handles an exit once its output is out: print it and apply the
+// policy. A process exits once per start, so this runs once per start.
+func (s *supervisor) settle(p *proc) {
+	p.announced = true
+	if p.graceTimer != nil {
+		p.graceTimer.Stop()
+	}
+	p.pid = 0
+	s.print.System("%s stopped (%s)", p.spec.Name, p.status)
+	if p.status.Code == 127 && p.status.Signal == 0 {
+		s.print.System("%s: command not found (rc=127); check the command in the Procfile and PATH", p.spec.Name)
+	}
+	pol := p.spec.Policy
+	switch {
+	case s.stopping:
+		p.state = stateStopped
+		s.stopReady()
+	case p.restartAsked:
+		p.state = statePending
+		s.start(p)
+	case p.held:
+		p.state = stateStopped
+	case wantsRestart(pol.Restart, p.status):
+		s.scheduleRestart(p)
+	default:
+		p.state = stateStopped
+		if p.status.Failed() {
+			p.state = stateFailed
+		}
+		if !pol.Optional {
+			s.shutdown(p.status.ExitCode())
+		}
+	}
+	s.checkDone()
+}
+
+func wantsRestart(r policy.Restart, st Status) bool {
+	switch r {
+	case policy.RestartAlways:
+		return true
+	case policy.RestartOnFailure:
+		return st.Failed()
+	}
+	return false
+}

@@ -1,0 +1,74 @@
+//go:build unix
+
+package supervise
+
+import (
+	"os"
+	"time"
+
+	"github.com/hancho-dev/hancho/internal/output"
+)
+
+// State is where a process is in its life.
+type State string
+
+// The states `hancho status` shows.
+const (
+	statePending    State = "pending"    // waiting for its dependencies
+	stateStarting   State = "starting"   // started; its readiness probe has not passed
+	stateRunning    State = "running"    // started, no probe
+	stateReady      State = "ready"      // started and its probe passed
+	stateRestarting State = "restarting" // exited; waiting to be started again
+	stateStopping   State = "stopping"   // sent its stop signal
+	stateStopped    State = "stopped"    // exited, or never started
+	stateFailed     State = "failed"     // exited and gave up, or its probe failed
+)
+
+// proc is one supervised process across its restarts.
+type proc struct {
+	spec  Spec
+	nth   int // position, for its colour
+	state State
+
+	gen       int      // counts starts; events of an earlier start are ignored
+	pid       int      // of the current start; 0 when not running
+	output    *os.File // read end of its pipe while being drained
+	exited    bool     // the current start has exited
+	drained   bool     // the current start's output has ended
+	announced bool     // "stopped" has been printed for the current start
+	status    Status   // of the last exit
+	hasExited bool     // status is valid
+	startedAt time.Time
+
+	restarts     int         // restarts so far
+	recentExits  []time.Time // for crash-loop detection
+	delay        time.Duration
+	restartTimer *time.Timer
+	killTimer    *time.Timer
+	graceTimer   *time.Timer
+	cancelProbe  func()
+	ready        bool // its probe passed (or it has none) since the last start
+	held         bool // stopped from `hancho stop NAME`: not restarted
+	restartAsked bool // `hancho restart NAME`: start again once stopped
+	stopSent     bool // its stop signal was sent for the current start
+	ring         *ring
+}
+
+// alive reports whether the current start is running.
+func (p *proc) alive() bool { return p.pid != 0 && !p.exited }
+
+// stream makes the output stream of a new start, feeding the log ring
+// and the log probe.
+func (s *supervisor) stream(p *proc, probe func([]byte)) *output.Stream {
+	st := s.print.Stream(p.spec.Name, p.nth, p.spec.Quiet)
+	ring := p.ring
+	switch {
+	case ring != nil && probe != nil:
+		st.Tap(func(line []byte) { ring.add(line); probe(line) })
+	case ring != nil:
+		st.Tap(ring.add)
+	case probe != nil:
+		st.Tap(probe)
+	}
+	return st
+}

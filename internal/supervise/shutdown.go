@@ -1,0 +1,219 @@
+//go:build unix
+
+package supervise
+
+import (
+	"os"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// shutdown stops everything: the stop signal to every process group at
+// once (dependents before what they depend on), SIGKILL to what is left
+// after its stop timeout, then the same for any descendant left behind.
+func (s *supervisor) shutdown(code int) {
+	s.setCode(code)
+	if s.stopping {
+		return
+	}
+	s.stopping = true
+	for _, p := range s.procs {
+		if p.restartTimer != nil {
+			p.restartTimer.Stop()
+		}
+		if p.cancelProbe != nil {
+			p.cancelProbe()
+			p.cancelProbe = nil
+		}
+		if p.state == statePending || p.state == stateRestarting {
+			p.state = stateStopped
+		}
+	}
+	s.stopReady()
+	s.checkDone()
+}
+
+// stopReady sends the stop signal to every running process that no
+// running process depends on.
+func (s *supervisor) stopReady() {
+	if !s.stopping {
+		return
+	}
+	for _, p := range s.procs {
+		if p.alive() && !p.stopSent && !s.neededByRunning(p) {
+			s.stop(p)
+		}
+	}
+}
+
+// neededByRunning reports whether a running process depends on p's type.
+func (s *supervisor) neededByRunning(p *proc) bool {
+	for _, q := range s.procs {
+		if q == p || !q.alive() {
+			continue
+		}
+		for _, dep := range q.spec.Policy.DependsOn {
+			if dep == p.spec.Type && dep != q.spec.Type {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// stop sends p its stop signal and arms its kill timer.
+func (s *supervisor) stop(p *proc) {
+	sig := stopSignal(p.spec.Policy.StopSignal)
+	p.stopSent = true
+	p.state = stateStopping
+	s.signalled[p.pid] = true
+	s.print.System("sending %s to %s (pid %d)", unix.SignalName(sig), p.spec.Name, p.pid)
+	signalGroup(p.pid, sig)
+	timeout := p.spec.Policy.StopTimeout
+	if timeout <= 0 {
+		timeout = s.opts.Timeout
+	}
+	if d := time.Now().Add(timeout); d.After(s.deadline) {
+		s.deadline = d
+		s.armSweep()
+	}
+	gen := p.gen
+	p.killTimer = s.after(timeout, func() {
+		if gen == p.gen && p.alive() {
+			s.kill(p)
+		}
+	})
+}
+
+// kill sends SIGKILL to p's group and every descendant of p.
+func (s *supervisor) kill(p *proc) {
+	s.print.System("sending SIGKILL to %s (pid %d)", p.spec.Name, p.pid)
+	tree := descendants(p.pid)
+	signalGroup(p.pid, syscall.SIGKILL)
+	for _, d := range tree {
+		syscall.Kill(d, syscall.SIGKILL)
+	}
+}
+
+// killAll sends SIGKILL to everything at once: the second Ctrl-C.
+func (s *supervisor) killAll() {
+	s.killed = true
+	for _, p := range s.procs {
+		if p.alive() {
+			s.kill(p)
+		}
+	}
+	s.killLeftovers()
+	s.checkDone()
+}
+
+// checkDone ends the run once shutting down and every process is gone.
+// Descendants left behind (a setsid() job whose worker exited, a daemon)
+// get SIGTERM as soon as they are orphaned, and SIGKILL at the deadline;
+// the run ends when none is left.
+func (s *supervisor) checkDone() {
+	if !s.stopping || s.finishing {
+		return
+	}
+	s.termOrphans()
+	for _, p := range s.procs {
+		if p.alive() || (p.exited && !p.announced) {
+			return
+		}
+	}
+	if len(descendants(os.Getpid())) == 0 {
+		s.endRun()
+		return
+	}
+	if s.killed || !time.Now().Before(s.deadline) {
+		s.killLeftovers()
+	}
+}
+
+// termOrphans sends SIGTERM, once, to each child of hancho that is not
+// one of its processes: an orphan it adopted as subreaper.
+func (s *supervisor) termOrphans() {
+	tracked := s.trackedPIDs()
+	for _, c := range children(os.Getpid()) {
+		if tracked[c] || s.sweepSent[c] {
+			continue
+		}
+		s.sweepSent[c] = true
+		state, pgid, ok := stat(c)
+		if !ok || state == 'Z' || s.signalled[pgid] {
+			continue // gone, or its group already got the stop signal
+		}
+		s.print.System("sending SIGTERM to leftover pid %d (%s)", c, CommandLine(c))
+		signalGroup(c, syscall.SIGTERM)
+		if pgid == c {
+			s.signalled[c] = true
+		}
+	}
+}
+
+// killLeftovers sends SIGKILL to every descendant that is not one of the
+// processes or below one (those get theirs, with a message, from their
+// own timer).
+func (s *supervisor) killLeftovers() {
+	tracked := s.trackedPIDs()
+	for _, c := range children(os.Getpid()) {
+		if tracked[c] {
+			continue
+		}
+		for _, d := range append([]int{c}, descendants(c)...) {
+			s.print.System("sending SIGKILL to leftover pid %d (%s)", d, CommandLine(d))
+			syscall.Kill(d, syscall.SIGKILL)
+		}
+	}
+	s.reaper.poke()
+}
+
+func (s *supervisor) trackedPIDs() map[int]bool {
+	m := make(map[int]bool, len(s.procs))
+	for _, p := range s.procs {
+		if p.alive() {
+			m[p.pid] = true
+		}
+	}
+	return m
+}
+
+// armSweep makes sure leftovers are killed at the shutdown's deadline.
+func (s *supervisor) armSweep() {
+	if s.sweepTimer != nil {
+		s.sweepTimer.Stop()
+	}
+	s.sweepTimer = s.after(time.Until(s.deadline), func() {
+		s.killLeftovers()
+		s.checkDone()
+	})
+}
+
+// endRun stops waiting for processes: what output is left is drained for a
+// moment, then the loop ends.
+func (s *supervisor) endRun() {
+	s.finishing = true
+	if s.sweepTimer != nil {
+		s.sweepTimer.Stop()
+	}
+	for _, p := range s.procs {
+		if p.output != nil {
+			// Every writer is gone, so this is only a guard against a
+			// descendant that escaped (off Linux, no subreaper).
+			p.output.SetReadDeadline(time.Now().Add(drainGrace))
+		}
+	}
+}
+
+// stopSignal resolves a policy signal name ("TERM") to a signal.
+func stopSignal(name string) syscall.Signal {
+	if name == "" {
+		return syscall.SIGTERM
+	}
+	if sig := unix.SignalNum("SIG" + name); sig != 0 {
+		return sig
+	}
+	return syscall.SIGTERM
+}

@@ -1,0 +1,67 @@
+//go:build unix
+
+package supervise
+
+import (
+	"os"
+	"syscall"
+)
+
+// Shell runs every Procfile command, as honcho and foreman do.
+const Shell = "/bin/sh"
+
+// started is a process that is running.
+type started struct {
+	pid    int
+	output *os.File      // read end of its merged stdout and stderr
+	exited <-chan Status // receives its status once
+}
+
+// launcher starts processes: each in its own process group, stdin from
+// /dev/null, stdout and stderr into one new pipe.
+type launcher struct {
+	reaper  *reaper
+	devnull *os.File
+}
+
+func newLauncher(r *reaper) (*launcher, error) {
+	devnull, err := os.Open(os.DevNull)
+	if err != nil {
+		return nil, err
+	}
+	return &launcher{reaper: r, devnull: devnull}, nil
+}
+
+func (l *launcher) close() { l.devnull.Close() }
+
+// start runs command through the shell in dir with env.
+func (l *launcher) start(command string, env []string, dir string) (*started, error) {
+	rd, wr, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	growPipe(wr)
+	attr := &syscall.ProcAttr{
+		Dir:   dir,
+		Env:   env,
+		Files: []uintptr{l.devnull.Fd(), wr.Fd(), wr.Fd()},
+		Sys:   &syscall.SysProcAttr{Setpgid: true},
+	}
+	pid, exited, err := l.reaper.spawn(func() (int, error) {
+		return syscall.ForkExec(Shell, []string{Shell, "-c", command}, attr)
+	})
+	wr.Close()
+	if err != nil {
+		rd.Close()
+		return nil, err
+	}
+	return &started{pid: pid, output: rd, exited: exited}, nil
+}
+
+// signalGroup sends sig to the process group led by pid, falling back to
+// the pid alone when the group is gone.
+func signalGroup(pid int, sig syscall.Signal) {
+	if err := syscall.Kill(-pid, sig); err == syscall.ESRCH {
+		syscall.Kill(pid, sig)
+	}
+}

@@ -1,0 +1,17 @@
+//go:build !linux
+
+package supervise
+
+// becomeSubreaper is Linux-only; elsewhere orphaned descendants go to
+// init and only process groups can be stopped.
+func becomeSubreaper() error { return nil }
+
+func descendants(int) []int { return nil }
+
+// StartTime is not known off Linux.
+func StartTime(int) (uint64, bool) { return 0, false }
+
+// CommandLine is not known off Linux.
+func CommandLine(int) string { return "" }
+
+func stat(int) (byte, int, bool) { return 0, 0, false }
