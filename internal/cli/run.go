@@ -9,7 +9,7 @@ import (
 )
 
 func (m *Main) runCommand(g *globals) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "run [--] COMMAND [ARG...]",
 		Short: "Run one command with the app's environment (.env)",
 		Long: `Run one command with the app's environment: the OS environment plus the
@@ -33,6 +33,9 @@ runs through /bin/sh:  hancho run 'echo $PORT && env'`,
 			return m.execCommand(argv, a.BaseEnv())
 		},
 	}
+	// Everything after the command belongs to it: `hancho run sh -c 'exit 7'`.
+	cmd.Flags().SetInterspersed(false)
+	return cmd
 }
 
 // shellChars mark a single argument as a shell command line.
