@@ -47,7 +47,8 @@ func (c *Config) For(typ string) Process {
 // c. Each argument is a process type or a comma-separated list of them.
 // --restart sets Restart to on-failure unless the file set a restart
 // policy; --optional sets Optional. A name that is not one of types is an
-// error, and then nothing is changed.
+// error, and then nothing is changed. c must not be nil; Load never
+// returns a nil Config without an error.
 func (c *Config) ApplyFlags(restart, optional []string, types []string) error {
 	restartNames, err1 := flagNames("--restart", restart, types)
 	optionalNames, err2 := flagNames("--optional", optional, types)

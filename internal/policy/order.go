@@ -8,10 +8,10 @@ import (
 	"strings"
 )
 
-// Check cross-checks the Config against the Procfile's process types, in
-// Procfile order: every process entry and every depends_on name must be a
-// type, and depends_on must not form a cycle. Every problem found is
-// reported, each as an *Error.
+// Check cross-checks the Config against the Procfile's process types, given
+// in Procfile order: every process entry and every depends_on name must be
+// a type, and depends_on must not form a cycle. Every problem found is
+// reported, in file order, each as an *Error.
 func (c *Config) Check(types []string) error {
 	if c == nil {
 		return nil
@@ -45,7 +45,7 @@ func (c *Config) Check(types []string) error {
 // first holds the types that depend on nothing, each later one the types
 // whose dependencies are all in earlier layers. Each layer keeps Procfile
 // order. It expects Check to have passed; should depends_on still hold a
-// cycle, the types caught in it form one last layer.
+// cycle, the types that cannot be ordered form one last layer.
 func (c *Config) StartOrder(types []string) [][]string {
 	var layers [][]string
 	started := map[string]bool{}

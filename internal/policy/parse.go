@@ -22,6 +22,7 @@ type Error struct {
 	Msg  string // what is wrong and what to do about it
 }
 
+// Error formats the problem as "path:line: message".
 func (e *Error) Error() string {
 	if e.Line == 0 {
 		return fmt.Sprintf("%s: %s", e.Path, e.Msg)
@@ -84,6 +85,7 @@ type decoder struct {
 	errs []error
 }
 
+// errorf records a problem at line and returns it.
 func (d *decoder) errorf(line int, format string, args ...any) error {
 	err := &Error{Path: d.path, Line: line, Msg: fmt.Sprintf(format, args...)}
 	d.errs = append(d.errs, err)
@@ -211,7 +213,7 @@ func (d *decoder) process(p *Process, name string, n *yaml.Node) {
 		case "depends_on":
 			p.DependsOn = d.names(v, what)
 		case "ready":
-			p.Ready = d.probe(k, v, name)
+			p.Ready = d.probe(k.Line, v, name)
 		case "env":
 			p.Env = d.env(v, what)
 		case "dir":
@@ -220,8 +222,9 @@ func (d *decoder) process(p *Process, name string, n *yaml.Node) {
 	})
 }
 
-func (d *decoder) probe(k, n *yaml.Node, name string) *Probe {
-	pr := &Probe{Line: k.Line}
+// probe reads the ready block of a process; line is that of its key.
+func (d *decoder) probe(line int, n *yaml.Node, name string) *Probe {
+	pr := &Probe{Line: line}
 	var kinds []string
 	ok := d.mapping(n, fmt.Sprintf("ready of process %q", name), probeKeys, func(key string, k, v *yaml.Node) {
 		what := fmt.Sprintf("ready %s of process %q", key, name)
@@ -253,7 +256,7 @@ func (d *decoder) probe(k, n *yaml.Node, name string) *Probe {
 		}
 	})
 	if ok && len(kinds) == 0 {
-		d.errorf(k.Line, "ready of process %q names no probe; add one of %s", name, strings.Join(probeKinds, ", "))
+		d.errorf(line, "ready of process %q names no probe; add one of %s", name, strings.Join(probeKinds, ", "))
 	}
 	return pr
 }

@@ -95,6 +95,13 @@ func TestParseKeys(t *testing.T) {
 	}
 }
 
+func TestParseBOMAndCRLF(t *testing.T) {
+	c := parse(t, "\xef\xbb\xbftimeout: 5s\r\nprocesses:\r\n  web:\r\n    dir: a\r\n")
+	if c.Timeout != 5*time.Second || c.Processes["web"].Dir != "a" || c.Processes["web"].Line != 3 {
+		t.Errorf("got %+v, web %+v", c, c.Processes["web"])
+	}
+}
+
 func TestParseAlias(t *testing.T) {
 	c := parse(t, "processes:\n  web:\n    env: &vars {X: 1}\n  worker:\n    env: *vars\n")
 	if want := []EnvVar{{"X", "1"}}; !reflect.DeepEqual(c.Processes["worker"].Env, want) {
