@@ -2,6 +2,7 @@ package output
 
 import (
 	"bytes"
+	"io"
 	"sync"
 	"time"
 )
@@ -22,7 +23,12 @@ type Stream struct {
 	stamp     stamp
 	carry     []byte           // the partial line so far
 	tap       func(line []byte) // sees each complete line, without its newline
+	copy      io.Writer         // gets the raw output too (--log-dir)
 }
+
+// Copy makes w receive the process's raw output as it arrives, unframed,
+// with a newline added to a last partial line by Flush.
+func (s *Stream) Copy(w io.Writer) { s.copy = w }
 
 // Tap makes fn see every complete line (without its newline) before it is
 // printed, also when the stream is quiet. fn must not keep line.
@@ -37,6 +43,9 @@ var batches = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &
 // Write frames p into lines. It never fails and always consumes all of p.
 func (s *Stream) Write(p []byte) (int, error) {
 	n := len(p)
+	if s.copy != nil {
+		s.copy.Write(p)
+	}
 	last := bytes.LastIndexByte(p, '\n')
 	if last < 0 {
 		s.carry = append(s.carry, p...)
@@ -121,10 +130,16 @@ func (s *Stream) Flush() {
 	if len(s.carry) == 0 {
 		return
 	}
+	if s.copy != nil {
+		s.copy.Write([]byte{'\n'})
+	}
 	s.carry = append(s.carry, '\n')
 	line := s.carry
 	s.carry = nil
+	copy := s.copy
+	s.copy = nil // the newline is already there
 	s.Write(line)
+	s.copy = copy
 }
 
 func (s *Stream) resetCarry() {

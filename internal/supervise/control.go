@@ -33,12 +33,8 @@ func (s *supervisor) control(req Request) {
 			reply.Err = s.stopProcs(procs)
 		case "logs":
 			for _, p := range procs {
-				if p.ring == nil {
-					continue
-				}
-				lines, _ := p.ring.last(req.Lines)
-				for _, l := range lines {
-					reply.Lines = append(reply.Lines, LogLine{Name: p.spec.Name, Text: l})
+				if p.ring != nil {
+					reply.Sources = append(reply.Sources, &LogSource{Name: p.spec.Name, r: p.ring})
 				}
 			}
 		}

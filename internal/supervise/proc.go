@@ -61,6 +61,9 @@ func (p *proc) alive() bool { return p.pid != 0 && !p.exited }
 // and the log probe.
 func (s *supervisor) stream(p *proc, probe func([]byte)) *output.Stream {
 	st := s.print.Stream(p.spec.Name, p.nth, p.spec.Quiet)
+	if p.spec.Log != nil {
+		st.Copy(p.spec.Log)
+	}
 	ring := p.ring
 	switch {
 	case ring != nil && probe != nil:

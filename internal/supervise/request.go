@@ -1,19 +1,20 @@
 package supervise
 
+import "time"
+
 // Request is a command from another hancho (status, restart, stop, logs),
 // answered on Reply by the loop.
 type Request struct {
 	Op    string   // "status", "restart", "stop", "shutdown", "logs"
 	Names []string // instance names or globs ("web.1", "web", "worker*"); empty means all
-	Lines int      // for "logs": how many recent lines of each
 	Reply chan<- Reply
 }
 
 // Reply answers a Request.
 type Reply struct {
-	Procs []ProcStatus `json:"processes,omitempty"`
-	Lines []LogLine    `json:"lines,omitempty"`
-	Err   string       `json:"error,omitempty"`
+	Procs   []ProcStatus `json:"processes,omitempty"`
+	Sources []*LogSource `json:"-"` // for "logs": one per process matched
+	Err     string       `json:"error,omitempty"`
 }
 
 // ProcStatus is one row of `hancho status`.
@@ -28,6 +29,7 @@ type ProcStatus struct {
 
 // LogLine is a recent output line of a process.
 type LogLine struct {
-	Name string `json:"name"`
-	Text string `json:"text"`
+	Name string    `json:"name"`
+	Time time.Time `json:"time"`
+	Text string    `json:"text"`
 }

@@ -16,12 +16,13 @@ import (
 
 // Spec is one process to supervise.
 type Spec struct {
-	Name    string   // instance name, "web.1"
-	Type    string   // process type, "web"
-	Command string   // run through /bin/sh -c
-	Env     []string // whole environment
-	Dir     string   // working directory
-	Quiet   bool     // hide its output (not its system lines)
+	Name    string    // instance name, "web.1"
+	Type    string    // process type, "web"
+	Command string    // run through /bin/sh -c
+	Env     []string  // whole environment
+	Dir     string    // working directory
+	Quiet   bool      // hide its output (not its system lines)
+	Log     io.Writer // also gets its raw output (--log-dir); may be nil
 	Policy  policy.Process
 }
 
