@@ -67,14 +67,18 @@ func build(d dirs, tmp, prebuilt string) (binaries, error) {
 }
 
 // goCmd runs the go command in dir and returns its stdout.
-func goCmd(dir string, args ...string) (string, error) {
-	cmd := exec.Command("go", args...)
+func goCmd(dir string, args ...string) (string, error) { return runOutput(dir, "go", args...) }
+
+// runOutput runs a program in dir and returns its stdout; its error holds
+// the program's stderr.
+func runOutput(dir, name string, args ...string) (string, error) {
+	cmd := exec.Command(name, args...)
 	cmd.Dir = dir
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		return string(out), fmt.Errorf("go %s (in %s): %w\n%s", strings.Join(args, " "), dir, err, stderr.String())
+		return string(out), fmt.Errorf("%s %s (in %s): %w\n%s", name, strings.Join(args, " "), dir, err, stderr.String())
 	}
 	return string(out), nil
 }

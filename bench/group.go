@@ -78,7 +78,7 @@ func startGroup(cmds []*exec.Cmd, keep bool, sizeHint int, u until) (*group, err
 				started.Wait()
 			}
 			r.Close()
-			killMarked(g.marker)
+			killMarked(runTag(g.marker))
 			return nil, fmt.Errorf("starting %s: %w", c.Path, err)
 		}
 	}
@@ -212,7 +212,7 @@ func (g *group) waitEOF(deadline time.Duration) error {
 // close ends whatever is left of the run and returns how many processes
 // had to be killed: descendants that outlived it.
 func (g *group) close() int {
-	left := killMarked(g.marker)
+	left := killMarked(runTag(g.marker))
 	for _, c := range g.cmds {
 		c.Process.Kill() // a no-op once it has exited
 	}

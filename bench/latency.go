@@ -23,10 +23,10 @@ const (
 
 // latencyResult is one latency workload's figures over all repetitions.
 type latencyResult struct {
-	floods int                // processes flooding output beside the probe
+	floods int                 // processes flooding output beside the probe
 	p50    [numSides][]float64 // milliseconds, one per repetition
 	p99    [numSides][]float64 // milliseconds, one per repetition
-	errs   [numSides]error    // the first failure, after which the side is skipped
+	errs   [numSides]error     // the first failure, after which the side is skipped
 }
 
 // runLatency measures how long the probe's lines take to arrive, beside

@@ -29,20 +29,17 @@ func pids() ([]int, error) {
 	return out, nil
 }
 
-// processesOf returns the processes running the executable at path: hancho
-// and, if it runs as more than one process (a guard and a supervisor), all
-// of them, but not the children it started, which run other programs.
-func processesOf(path string) ([]int, error) {
+// processesOf returns the processes of one run (see marked) that run the
+// executable at path: hancho and, if it runs as more than one process (a
+// guard and a supervisor), all of them, but not the children it started,
+// which run other programs.
+func processesOf(path, marker string) ([]int, error) {
 	path, err := filepath.EvalSymlinks(path)
 	if err != nil {
 		return nil, err
 	}
-	all, err := pids()
-	if err != nil {
-		return nil, err
-	}
 	var out []int
-	for _, pid := range all {
+	for _, pid := range marked(runTag(marker)) {
 		if exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid)); err == nil && exe == path {
 			out = append(out, pid)
 		}
@@ -109,28 +106,34 @@ func sum(pids []int, measure func(int) (int64, error)) (int64, error) {
 // starts, and all their descendants, so that none outlives its run unseen.
 const markerVar = "HANCHO_BENCH_RUN"
 
-// marked returns the live processes whose environment carries marker.
-// Zombies have no environment and are not returned.
-func marked(marker string) []int {
+// runTag is what marks the environment of one run's processes.
+func runTag(marker string) string { return markerVar + "=" + marker + "\x00" }
+
+// harnessTag is what marks the environment of every process this harness
+// started, in any run: markers begin with the harness's pid.
+func harnessTag() string { return fmt.Sprintf("%s=%d-", markerVar, os.Getpid()) }
+
+// marked returns the live processes whose environment holds tag. Zombies
+// have no environment and are not returned.
+func marked(tag string) []int {
 	all, err := pids()
 	if err != nil {
 		return nil
 	}
-	tag := []byte(markerVar + "=" + marker + "\x00")
 	var out []int
 	for _, pid := range all {
 		env, err := os.ReadFile(fmt.Sprintf("/proc/%d/environ", pid))
-		if err == nil && bytes.Contains(env, tag) {
+		if err == nil && bytes.Contains(env, []byte(tag)) {
 			out = append(out, pid)
 		}
 	}
 	return out
 }
 
-// killMarked kills every process that carries marker and returns how many
-// there were.
-func killMarked(marker string) int {
-	left := marked(marker)
+// killMarked kills every process whose environment holds tag and returns
+// how many there were.
+func killMarked(tag string) int {
+	left := marked(tag)
 	for _, pid := range left {
 		syscall.Kill(pid, syscall.SIGKILL)
 	}

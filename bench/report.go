@@ -331,8 +331,9 @@ const howMeasured = `
   was written; the harness notes when the read that brought it returned. The first tenth of
   the lines (written while everything starts) are left out. "Flooding" adds generators that
   write as fast as they can until stopped. The baseline is the same processes on one pipe.
-- **Scale**: each process runs ` + "`echo ready pN; exec sleep 3600`" + ` through /bin/sh -c. The
-  baseline is ` + "`for i in $(seq 1 N); do /bin/sh -c \"...\" & done`" + ` writing into one pipe.
+- **Scale**: each process runs ` + "`echo ready pN; exec sleep 3600`" + ` through /bin/sh -c; under
+  hancho they are N instances of one Procfile type (` + "`-c p=N`" + `; N types would need PORTs past
+  65535). The baseline is ` + "`for i in $(seq 1 N); do /bin/sh -c \"...\" & done`" + ` into one pipe.
   RSS is VmRSS summed over the processes whose executable is the hancho binary (not its
   children), once every line has arrived. Idle CPU is utime+stime of those processes over the
   window, in clock ticks of 10 ms, measured in the first repetition. Shutdown is from SIGINT

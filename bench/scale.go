@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"os/exec"
-	"strings"
 	"syscall"
 	"time"
 )
@@ -25,9 +24,10 @@ type scaleResult struct {
 // readyLine is what each process of the scale workload prints.
 const readyLine = "ready p"
 
-// sleeper is the command line of process i: print one line, then sleep
-// until stopped. The sleep stops on SIGTERM.
-func sleeper(i int) string { return fmt.Sprintf("echo %s%d; exec sleep 3600", readyLine, i) }
+// sleeper is the command line of every process: print one line, then sleep
+// until stopped (sleep stops on SIGTERM). $n is the process's number: the
+// shell loop's counter, or the PORT hancho gives each instance.
+func sleeper(n string) string { return fmt.Sprintf("echo %s%s; exec sleep 3600", readyLine, n) }
 
 // runScale starts n processes that each print a line and sleep, from a
 // plain shell loop and from hancho in turn.
@@ -67,9 +67,9 @@ func readyCounter(n int) until {
 // that it exits once it has reaped every process, as hancho does.
 func scaleShell(cfg config, r *scaleResult) error {
 	script := fmt.Sprintf(`trap : TERM
-for i in $(seq 1 %d); do /bin/sh -c "echo %s$i; exec sleep 3600" & done
+for i in $(seq 1 %d); do /bin/sh -c "%s" & done
 wait
-wait`, r.N, readyLine)
+wait`, r.N, sleeper("$i"))
 	g, err := startGroup([]*exec.Cmd{exec.Command("/bin/sh", "-c", script)}, false, 0, readyCounter(r.N))
 	if err != nil {
 		return err
@@ -91,13 +91,12 @@ wait`, r.N, readyLine)
 
 // scaleHancho launches the processes from hancho, measures its memory and,
 // when measureIdle is set, its CPU use while they all sleep, then stops it
-// with SIGINT.
+// with SIGINT. The processes are N instances of one type (-c p=N): a
+// Procfile of 1,000 types cannot be run, since each type's PORT is 100
+// above the last one's.
 func scaleHancho(cfg config, bins binaries, r *scaleResult, measureIdle bool) error {
-	var procfile strings.Builder
-	for i := 1; i <= r.N; i++ {
-		fmt.Fprintf(&procfile, "p%d: %s\n", i, sleeper(i))
-	}
-	cmd, err := hanchoCmd(cfg, bins, procfile.String())
+	procfile := "p: " + sleeper("$PORT") + "\n"
+	cmd, err := hanchoCmd(cfg, bins, procfile, "-c", fmt.Sprintf("p=%d", r.N))
 	if err != nil {
 		return err
 	}
@@ -111,7 +110,7 @@ func scaleHancho(cfg config, bins binaries, r *scaleResult, measureIdle bool) er
 		return err
 	}
 
-	pids, err := processesOf(bins.hancho)
+	pids, err := processesOf(bins.hancho, g.marker)
 	if err != nil {
 		return err
 	}
@@ -130,7 +129,7 @@ func scaleHancho(cfg config, bins binaries, r *scaleResult, measureIdle bool) er
 	if err != nil {
 		return err
 	}
-	left := len(marked(g.marker))
+	left := len(marked(runTag(g.marker)))
 	r.launch[underHancho] = append(r.launch[underHancho], took.Seconds())
 	r.shutdown[underHancho] = append(r.shutdown[underHancho], exited.Sub(sent).Seconds())
 	r.rss = append(r.rss, float64(rss))
