@@ -4,7 +4,6 @@
 package envfile
 
 import (
-	"bytes"
 	"fmt"
 	"regexp"
 	"sort"
@@ -39,7 +38,7 @@ func (e *Error) Error() string {
 // key assigned above it in the file, else to lookup (usually the OS
 // environment); lookup may be nil.
 func Parse(path string, data []byte, lookup func(string) (string, bool)) ([]Var, error) {
-	src := string(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))
+	src := strings.TrimPrefix(string(data), bom)
 	if !strings.HasSuffix(src, "\n") {
 		// Without it the library reads a bare "KEY" on the last line as a
 		// value with no name.
@@ -87,9 +86,17 @@ func Parse(path string, data []byte, lookup func(string) (string, bool)) ([]Var,
 	return vars, nil
 }
 
+// bom is the UTF-8 byte order mark that some editors put first in a file.
+const bom = "\ufeff"
+
 // parseSafely guards against a panic in the library on hostile input: a bad
 // env file must be an error, never a crash.
 func parseSafely(src string, lookup func(string) (string, bool)) (values map[string]string, err error) {
+	if strings.HasPrefix(src, bom) {
+		// Not the file's byte order mark but a bad key character, which the
+		// library would drop as one: the blank makes it read on.
+		src = " " + src
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("cannot parse: %v", r)

@@ -119,6 +119,7 @@ func TestParseErrors(t *testing.T) {
 		{"unterminated after a closed one on its line", "A=\"x\" B=\"y\nC=1\n", 1, "unterminated"},
 		{"unterminated on the last line", "A=1\nB=\"", 2, "unterminated"},
 		{"unterminated with CRLF", "A=1\r\nB=\"x\r\nC=2\r\n", 2, "unterminated"},
+		{"BOM inside the file is a bad key character", "A=1\n \ufeffB=2\n", 2, `unexpected character "\ufeff"`},
 		{"unterminated after BOM", "\xef\xbb\xbfA=1\nB='x\n", 2, "unterminated"},
 		{"error after a bare key with a trailing space", "FOO \n!x=1\n", 2, "unexpected character"},
 		{"error after a multi-line value", "M=\"a\nb\"\nX Y=1\n", 3, "space"},

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode"
 )
 
 // Entry is one process type declared by a Procfile line.
@@ -64,8 +65,8 @@ func (e *Error) Error() string { return fmt.Sprintf("%s:%d: %s", e.Path, e.Line,
 // lineRE is honcho's and foreman's grammar for a process line.
 var lineRE = regexp.MustCompile(`^([A-Za-z0-9_-]+):\s*(.+)$`)
 
-// nameish matches the start of a line that was probably meant as a process.
-var nameish = regexp.MustCompile(`^(\S+?)(\s*):`)
+// nameRE is the grammar of a process type name.
+var nameRE = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
 // Parse reads a Procfile. Lines that do not parse are returned as warnings;
 // a duplicate name is an error naming both lines. A UTF-8 byte order mark
@@ -100,23 +101,22 @@ func Parse(path string, data []byte) (*Procfile, []Warning, error) {
 
 // why explains, for a line that does not parse, what is wrong with it.
 func why(line string) string {
+	name, command, found := strings.Cut(line, ":")
+	trimmed := strings.TrimRight(name, " \t")
 	switch {
-	case line[0] == ' ' || line[0] == '\t':
+	case strings.TrimLeftFunc(line, unicode.IsSpace) != line:
 		return fmt.Sprintf("%q is indented; process lines start at the first column", line)
-	case !strings.Contains(line, ":"):
+	case !found:
 		return fmt.Sprintf("%q has no colon; write \"name: command\"", line)
-	}
-	m := nameish.FindStringSubmatch(line)
-	switch {
-	case m == nil:
-		return fmt.Sprintf("%q does not read as \"name: command\"", line)
-	case m[2] != "":
-		return fmt.Sprintf("%q has a space before the colon; write %q", line, strings.TrimSpace(m[1])+":")
-	case m[1] == "":
+	case trimmed == "":
 		return fmt.Sprintf("%q has no process name before the colon", line)
-	case strings.TrimSpace(line[len(m[0]):]) == "":
+	case trimmed != name && nameRE.MatchString(trimmed):
+		return fmt.Sprintf("%q has a space before the colon; write %q", line, trimmed+":")
+	case !nameRE.MatchString(name):
+		return fmt.Sprintf("%q: process name %q may only hold letters, digits, '_' and '-'", line, trimmed)
+	case strings.TrimSpace(command) == "":
 		return fmt.Sprintf("%q has no command after the colon", line)
 	default:
-		return fmt.Sprintf("%q: process name %q may only hold letters, digits, '_' and '-'", line, m[1])
+		return fmt.Sprintf("%q does not read as \"name: command\"", line)
 	}
 }
