@@ -82,6 +82,9 @@ func (m *Main) serve(g *globals, sf *startFlags, plan *runPlan) error {
 		LogLines: logLines,
 	})
 	rundir.Remove(root)
+	for _, f := range plan.logs {
+		f.Close()
+	}
 	return exitError{code}
 }
 

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/hancho-dev/hancho/internal/app"
+	"github.com/hancho-dev/hancho/internal/output"
 	"github.com/hancho-dev/hancho/internal/supervise"
 )
 
@@ -63,6 +65,7 @@ type runPlan struct {
 	instances []app.Instance
 	specs     []supervise.Spec
 	timeout   time.Duration
+	logs      []*output.RotatingFile
 }
 
 func (m *Main) start(cmd *cobra.Command, g *globals, sf *startFlags, args []string) error {
@@ -148,8 +151,28 @@ func (m *Main) plan(cmd *cobra.Command, g *globals, sf *startFlags, args []strin
 			Env: env, Dir: dir, Quiet: quiet[in.Type], Policy: pol,
 		})
 	}
+	if sf.logDir != "" {
+		logDir := sf.logDir
+		if !filepath.IsAbs(logDir) {
+			logDir = filepath.Join(m.Dir, logDir)
+		}
+		if err := os.MkdirAll(logDir, 0o755); err != nil {
+			return nil, fmt.Errorf("--log-dir: %w", err)
+		}
+		for i := range plan.specs {
+			f := &output.RotatingFile{Path: filepath.Join(logDir, plan.specs[i].Name+".log"), Max: logFileMax, Keep: logFilesKept}
+			plan.specs[i].Log = f
+			plan.logs = append(plan.logs, f)
+		}
+	}
 	return plan, nil
 }
+
+// --log-dir files rotate at logFileMax bytes, keeping logFilesKept old ones.
+const (
+	logFileMax   = 10 << 20
+	logFilesKept = 3
+)
 
 // colour decides whether output is coloured: on a terminal, unless
 // --no-colour or NO_COLOR; FORCE_COLOR turns it on anywhere.

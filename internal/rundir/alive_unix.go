@@ -5,7 +5,7 @@ package rundir
 import (
 	"syscall"
 
-	"github.com/hancho-dev/hancho/internal/supervise"
+	"github.com/hancho-dev/hancho/internal/proctree"
 )
 
 // Alive reports whether pid still runs and is the same process as the
@@ -20,6 +20,6 @@ func Alive(pid int, startTime uint64) bool {
 	if startTime == 0 {
 		return true
 	}
-	st, ok := supervise.StartTime(pid)
+	st, ok := proctree.StartTime(pid)
 	return !ok || st == startTime
 }

@@ -93,6 +93,7 @@ func (s *supervisor) restartProcs(procs []*proc) string {
 	for _, p := range procs {
 		p.held = false
 		p.recentExits = nil
+		p.restarts++
 		switch {
 		case p.alive():
 			if !p.stopSent {

@@ -10,9 +10,6 @@ import (
 	"time"
 )
 
-// GuardEnv marks the supervisor process that a guard started.
-const GuardEnv = "HANCHO_GUARD_PID"
-
 // Guard runs hancho's supervisor as its child and makes sure nothing
 // outlives the pair, whatever ends them:
 //

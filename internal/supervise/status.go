@@ -2,6 +2,9 @@ package supervise
 
 import "fmt"
 
+// GuardEnv marks the supervisor process that a guard started (Linux).
+const GuardEnv = "HANCHO_GUARD_PID"
+
 // Status is how a process ended.
 type Status struct {
 	Code   int // exit code, when Signal is 0

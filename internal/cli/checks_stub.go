@@ -1,0 +1,3 @@
+package cli
+
+func (m *Main) preflight(plan *runPlan) error { return nil }

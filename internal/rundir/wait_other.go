@@ -1,0 +1,13 @@
+//go:build unix && !linux
+
+package rundir
+
+import "time"
+
+// waitExit has no pidfd off Linux: it gives the process the whole timeout.
+func waitExit(pid int, timeout time.Duration) bool {
+	if timeout > 0 {
+		time.Sleep(timeout)
+	}
+	return !Alive(pid, 0)
+}
