@@ -154,18 +154,20 @@ func (g *group) waitDone(deadline time.Duration) (time.Duration, error) {
 	case at := <-g.done:
 		return at.Sub(g.start), nil
 	case <-g.exited:
-		// The last lines may have been read just as the processes exited.
+		// The reader may not have reached the last lines yet: it has
+		// them all once the pipe is closed.
 		select {
 		case at := <-g.done:
 			return at.Sub(g.start), nil
 		case <-g.eof:
-			select {
-			case at := <-g.done:
-				return at.Sub(g.start), nil
-			default:
-			}
+		case <-timer.C:
 		}
-		return 0, fmt.Errorf("every process exited before the run was done (%s)%s", errors.Join(g.errs...), g.stderrTail())
+		select { // done is sent before eof is closed
+		case at := <-g.done:
+			return at.Sub(g.start), nil
+		default:
+		}
+		return 0, fmt.Errorf("every process exited before the run was done (%v)%s", errors.Join(g.errs...), g.stderrTail())
 	case <-timer.C:
 		return 0, fmt.Errorf("not done after %v%s", deadline, g.stderrTail())
 	}

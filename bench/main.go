@@ -24,6 +24,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/hancho-dev/hancho/bench/internal/line"
 )
 
 // config is the size of a benchmark run.
@@ -106,7 +108,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer os.RemoveAll(cfg.tmp)
 	stopOnSignal(cfg.tmp)
 
-	began := time.Now()
+	began, loadBefore := time.Now(), loadAverage()
 	logf("building hancho and the generators")
 	bins, err := build(d, cfg.tmp, *prebuilt)
 	if err != nil {
@@ -137,6 +139,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	res.hotPath, res.hotPathErr = hotPath(cfg, d)
 
 	res.machine = describe(d, cfg, *prebuilt, args, time.Since(began))
+	res.machine.load = fmt.Sprintf("%s before, %s after (1, 5, 15 min)", loadBefore, loadAverage())
 	if err := write(res, *out); err != nil {
 		logf("%v", err)
 		return 1
@@ -169,7 +172,7 @@ func write(res *results, out string) error {
 	}
 	const svgName = "throughput.svg"
 	var svg bytes.Buffer
-	title := fmt.Sprintf("Throughput, %s", res.machine.cpus)
+	title := fmt.Sprintf("Throughput, %s MB of %d-byte lines, %d CPUs", res.machine.dataMB, line.Size, runtime.NumCPU())
 	if err := writeSVG(&svg, res.throughput, title); err != nil {
 		return fmt.Errorf("drawing the plot: %w", err)
 	}
@@ -194,6 +197,7 @@ func describe(d dirs, cfg config, prebuilt string, args []string, elapsed time.D
 		command: strings.TrimSpace("cd bench && go run . " + strings.Join(args, " ")),
 		cpus:    fmt.Sprintf("%d", runtime.NumCPU()),
 		kernel:  "unknown",
+		dataMB:  fmt.Sprintf("%g", float64(cfg.totalLines*line.Size)/1e6),
 	}
 	if info, err := os.ReadFile("/proc/cpuinfo"); err == nil {
 		for l := range strings.Lines(string(info)) {
@@ -215,6 +219,17 @@ func describe(d dirs, cfg config, prebuilt string, args []string, elapsed time.D
 		m.hancho = "built from commit " + rev
 	}
 	return m
+}
+
+// loadAverage returns the first three fields of /proc/loadavg: the number
+// of runnable processes averaged over 1, 5 and 15 minutes. Other work on the
+// machine while the figures were taken shows there.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return "unknown"
 }
 
 // gitDescribe names the commit hancho was built from, marked when the work

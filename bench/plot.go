@@ -28,11 +28,14 @@ type series struct {
 	Points             []point
 	Path               string // "x,y x,y ..." for a polyline
 	LegendY            float64
+	Anchor             string // where each point's label goes: start (right of it) or end (left)
+	LabelDX, LabelDY   float64
 }
 
 type point struct {
-	X, Y  float64
-	Label string
+	X, Y           float64
+	Label          string
+	LabelX, LabelY float64
 }
 
 var plotTemplate = template.Must(template.New("svg").Funcs(template.FuncMap{
@@ -58,7 +61,7 @@ var plotTemplate = template.Must(template.New("svg").Funcs(template.FuncMap{
 <polyline points="{{.Path}}" fill="none" stroke="{{.Colour}}" stroke-width="2"{{if .Dash}} stroke-dasharray="{{.Dash}}"{{end}}/>
 {{- range .Points}}
 <circle cx="{{.X}}" cy="{{.Y}}" r="3.5" fill="{{$s.Colour}}"/>
-<text x="{{printf "%.1f" (add .X 6.0)}}" y="{{printf "%.1f" (sub .Y 6.0)}}" fill="{{$s.Colour}}" font-size="10">{{.Label}}</text>
+<text x="{{.LabelX}}" y="{{.LabelY}}" text-anchor="{{$s.Anchor}}" fill="{{$s.Colour}}" font-size="10">{{.Label}}</text>
 {{- end}}
 <line x1="{{$.LegendX}}" y1="{{.LegendY}}" x2="{{printf "%.1f" (add $.LegendX 24.0)}}" y2="{{.LegendY}}" stroke="{{.Colour}}" stroke-width="2"{{if .Dash}} stroke-dasharray="{{.Dash}}"{{end}}/>
 <text x="{{printf "%.1f" (add $.LegendX 30.0)}}" y="{{.LegendY}}" dominant-baseline="middle">{{.Name}}</text>
@@ -110,10 +113,12 @@ func writeSVG(w io.Writer, results []*throughputResult, title string) error {
 		p.YTicks = append(p.YTicks, tick{Pos: y(v), Label: fmt.Sprintf("%g", v)})
 	}
 
+	// Each series labels its points on a different side, so that close
+	// values stay legible.
 	styles := [numModes]series{
-		limit:    {Name: "limit: one pipe", Colour: "#777777", Dash: "6 4"},
-		prefixed: {Name: "hancho", Colour: "#1f77b4"},
-		bare:     {Name: "hancho --no-prefix", Colour: "#2ca02c"},
+		limit:    {Name: "limit: one pipe", Colour: "#777777", Dash: "6 4", Anchor: "start", LabelDX: 6, LabelDY: -6},
+		prefixed: {Name: "hancho", Colour: "#1f77b4", Anchor: "start", LabelDX: 6, LabelDY: 14},
+		bare:     {Name: "hancho --no-prefix", Colour: "#2ca02c", Anchor: "end", LabelDX: -6, LabelDY: -6},
 	}
 	for m := range numModes {
 		s := styles[m]
@@ -124,6 +129,7 @@ func writeSVG(w io.Writer, results []*throughputResult, title string) error {
 				continue // the run failed: no point
 			}
 			pt := point{X: x(r.P), Y: y(v), Label: fmt.Sprintf("%.0f", v)}
+			pt.LabelX, pt.LabelY = pt.X+s.LabelDX, pt.Y+s.LabelDY
 			s.Points = append(s.Points, pt)
 			s.Path += fmt.Sprintf("%g,%g ", pt.X, pt.Y)
 		}

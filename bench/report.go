@@ -21,6 +21,8 @@ type results struct {
 // machine describes where and how the figures were taken.
 type machine struct {
 	date, cpus, kernel, goVersion, hancho, command string
+	load                                           string // load averages before and after
+	dataMB                                         string // throughput: MB written per run
 	reps                                           int
 	elapsed                                        string
 }
@@ -264,7 +266,8 @@ func (res *results) writeMarkdown(w io.Writer, svg string) {
 	fmt.Fprintf(w, "Written by `%s` on %s in %s. Every figure was measured in the same run as its\n", m.command, m.date, m.elapsed)
 	fmt.Fprintf(w, "baseline, the two taking turns; each is the median of %d repetition(s).\n\n", m.reps)
 	fmt.Fprintf(w, "| machine | |\n|---|---|\n")
-	fmt.Fprintf(w, "| CPUs | %s |\n| kernel | %s |\n| Go | %s |\n| hancho | %s |\n\n", m.cpus, m.kernel, m.goVersion, m.hancho)
+	fmt.Fprintf(w, "| CPUs | %s |\n| kernel | %s |\n| Go | %s |\n| hancho | %s |\n", m.cpus, m.kernel, m.goVersion, m.hancho)
+	fmt.Fprintf(w, "| load average | %s |\n\n", m.load)
 
 	fmt.Fprintf(w, "| workload | figure | hancho | baseline (limit) | ratio | target | result |\n")
 	fmt.Fprintf(w, "|---|---|---:|---:|---:|---|---|\n")

@@ -114,6 +114,9 @@ func scaleHancho(cfg config, bins binaries, r *scaleResult, measureIdle bool) er
 	if err != nil {
 		return err
 	}
+	if len(pids) == 0 {
+		return fmt.Errorf("found no process running %s with this run's %s in its environment", bins.hancho, markerVar)
+	}
 	rss, err := sum(pids, rssBytes)
 	if err != nil {
 		return fmt.Errorf("reading hancho's memory: %w", err)
