@@ -111,3 +111,8 @@ line of output, and gives each process its own policy (hancho.yaml).`,
 	m.addMore(root, g)
 	return root
 }
+
+// usageErrorf makes a usage error from a format.
+func usageErrorf(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}

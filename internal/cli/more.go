@@ -9,5 +9,6 @@ func (m *Main) addMore(root *cobra.Command, g *globals) {
 		m.restartCommand(g),
 		m.stopCommand(g),
 		m.logsCommand(g),
+		m.exportCommand(g),
 	)
 }
