@@ -56,7 +56,15 @@ func (m *Main) Run(ctx context.Context) int {
 	case errors.As(err, &ee):
 		return ee.code
 	}
-	fmt.Fprintf(m.Stderr, "hancho: %s\n", strings.TrimSpace(err.Error()))
+	// One problem per line, each saying who speaks (indented lines
+	// continue the one above).
+	for _, line := range strings.Split(strings.TrimSpace(err.Error()), "\n") {
+		if strings.HasPrefix(line, " ") || line == "" {
+			fmt.Fprintln(m.Stderr, line)
+		} else {
+			fmt.Fprintf(m.Stderr, "hancho: %s\n", line)
+		}
+	}
 	var ue usageError
 	if errors.As(err, &ue) || isCobraUsage(err) {
 		fmt.Fprintf(m.Stderr, "Run '%s --help' for usage.\n", m.name())
