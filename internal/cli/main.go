@@ -59,7 +59,7 @@ func (m *Main) Run(ctx context.Context) int {
 	// One problem per line, each saying who speaks (indented lines
 	// continue the one above).
 	for _, line := range strings.Split(strings.TrimSpace(err.Error()), "\n") {
-		if strings.HasPrefix(line, " ") || line == "" {
+		if line == "" || line[0] == ' ' || line[0] == '\t' {
 			fmt.Fprintln(m.Stderr, line)
 		} else {
 			fmt.Fprintf(m.Stderr, "hancho: %s\n", line)
