@@ -49,7 +49,8 @@ func sample() *results {
 		throughput: []*throughputResult{t},
 		latency:    []*latencyResult{l},
 		scale:      []*scaleResult{s},
-		hotPath:    parseBench("BenchmarkLine-2 100 50 ns/op 0 B/op 0 allocs/op\n"),
+		hotPath: parseBench("BenchmarkLine-2 100 50 ns/op 0 B/op 0 allocs/op\n" +
+			"BenchmarkStream-2 100 5000 ns/op 1 allocs/line 20 ns/line 0 B/op 0 allocs/op\n"),
 	}
 }
 
