@@ -44,17 +44,17 @@ import (
 // Spec is what to export: the app, its selected process types and their
 // instances, and the options of `hancho export`.
 type Spec struct {
-	App       string            // -a/--app; "" means the base name of Root
-	User      string            // -u/--user; "" means the consumer's default (usually root)
-	LogDir    string            // -l/--log-dir; "" means /var/log/APP
-	Image     string            // --image, for compose and kubernetes; "" means APP:latest
-	Templates string            // -t/--template-dir; "" means the built-in templates only
-	Shell     string            // the shell that runs each command; "" means /bin/sh
-	Root      string            // absolute app root, the working directory of every process
-	Types     []app.Type        // the selected types; Concurrency 0 leaves a type out
-	Instances []app.Instance    // the instances of Types, each with its PORT; Env is not used
-	Env       []envfile.Var     // the .env values (not the OS environment), in order
-	Policy    *policy.Config    // hancho.yaml; nil means no policies
+	App       string         // -a/--app; "" means the base name of Root
+	User      string         // -u/--user; "" means the consumer's default (usually root)
+	LogDir    string         // -l/--log-dir; "" means /var/log/APP
+	Image     string         // --image, for compose and kubernetes; "" means APP:latest
+	Templates string         // -t/--template-dir; "" means the built-in templates only
+	Shell     string         // the shell that runs each command; "" means /bin/sh
+	Root      string         // absolute app root, the working directory of every process
+	Types     []app.Type     // the selected types; Concurrency 0 leaves a type out
+	Instances []app.Instance // the instances of Types, each with its PORT; Env is not used
+	Env       []envfile.Var  // the .env values (not the OS environment), in order
+	Policy    *policy.Config // hancho.yaml; nil means no policies
 }
 
 // file is one file an export writes.

@@ -2,8 +2,6 @@ package export
 
 import (
 	"fmt"
-	"net"
-	"net/url"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -11,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/hancho-dev/hancho/internal/app"
 	"github.com/hancho-dev/hancho/internal/envfile"
 	"github.com/hancho-dev/hancho/internal/policy"
 )
@@ -77,7 +76,7 @@ func newModel(spec Spec) (*model, error) {
 		m.App = filepath.Base(m.Root)
 	}
 	m.App = strings.Trim(unsafeNameChars.ReplaceAllString(m.App, "-"), "-.")
-	if m.App == "" {
+	if dnsLabel(m.App) == "" { // compose and kubernetes names need a letter or digit
 		return nil, fmt.Errorf("export: app name %q has no letters or digits; name the app with -a/--app", spec.App)
 	}
 	if m.LogDir == "" {
@@ -124,72 +123,83 @@ func newModel(spec Spec) (*model, error) {
 		if t.Concurrency <= 0 {
 			continue
 		}
-		if err := checkText(t.Command); err != nil {
-			return nil, fmt.Errorf("export: the command of %s (Procfile line %d) %v", t.Name, t.Line, err)
+		p, err := m.newProcess(spec, t, exported, layer[t.Name])
+		if err != nil {
+			return nil, err
 		}
-		pol := spec.Policy.For(t.Name)
-		p := &process{
-			Name:        t.Name,
-			Command:     t.Command,
-			Line:        t.Line,
-			Dir:         m.Root,
-			Restart:     pol.Restart,
-			StopTimeout: pol.StopTimeout,
-			StopSignal:  pol.StopSignal,
-			Layer:       layer[t.Name],
-			Ready:       pol.Ready,
-		}
-		if raw := spec.Policy; raw == nil || raw.Processes[t.Name] == nil || raw.Processes[t.Name].Restart == "" {
-			p.Restart = policy.RestartAlways // honcho's exports restart; only an explicit policy says otherwise
-		}
-		if p.StopTimeout <= 0 {
-			p.StopTimeout = DefaultStopTimeout
-		}
-		if pol.Dir != "" {
-			p.Dir = pol.Dir
-			if !filepath.IsAbs(p.Dir) {
-				p.Dir = filepath.Join(m.Root, p.Dir)
-			}
-			if err := checkText(p.Dir); err != nil {
-				return nil, fmt.Errorf("export: the dir of %s %q %v", t.Name, pol.Dir, err)
-			}
-		}
-		for _, dep := range pol.DependsOn {
-			if exported[dep] {
-				p.DependsOn = append(p.DependsOn, dep)
-			}
-		}
-		for _, v := range pol.Env {
-			if err := checkVar("the env of "+t.Name, v.Key, v.Value); err != nil {
-				return nil, err
-			}
-			p.Env = setVar(p.Env, v.Key, v.Value)
-		}
-		for _, in := range spec.Instances {
-			if in.Type != t.Name {
-				continue
-			}
-			i := &instance{Process: p, Name: in.Name, Num: in.Num, Port: in.Port}
-			i.Env = append(i.Env, m.Env...)
-			i.Env = setVar(i.Env, "PORT", strconv.Itoa(in.Port))
-			i.Env = setVar(i.Env, "PS", in.Name)
-			i.Env = setVar(i.Env, "HONCHO_PROCESS_NAME", in.Name)
-			for _, v := range p.Env {
-				i.Env = setVar(i.Env, v.Key, v.Value)
-			}
-			p.Instances = append(p.Instances, i)
-		}
-		if len(p.Instances) == 0 {
-			return nil, fmt.Errorf("export: process type %s has concurrency %d but no instances in the Spec; build them with App.Instances", t.Name, t.Concurrency)
-		}
-		p.Port = p.Instances[0].Port
-		p.Listen = listenPort(p)
 		m.Processes = append(m.Processes, p)
 	}
 	if len(m.Processes) == 0 {
 		return nil, fmt.Errorf("export: no process to export; the Procfile has no types, or every concurrency is 0")
 	}
 	return m, nil
+}
+
+// newProcess resolves one exported type: its policy, its instances and
+// their environments. exported are the exported types; layer is its place
+// in the start order.
+func (m *model) newProcess(spec Spec, t app.Type, exported map[string]bool, layer int) (*process, error) {
+	if err := checkText(t.Command); err != nil {
+		return nil, fmt.Errorf("export: the command of %s (Procfile line %d) %v", t.Name, t.Line, err)
+	}
+	pol := spec.Policy.For(t.Name)
+	p := &process{
+		Name:        t.Name,
+		Command:     t.Command,
+		Line:        t.Line,
+		Dir:         m.Root,
+		Restart:     pol.Restart,
+		StopTimeout: pol.StopTimeout,
+		StopSignal:  pol.StopSignal,
+		Layer:       layer,
+		Ready:       pol.Ready,
+	}
+	if raw := spec.Policy; raw == nil || raw.Processes[t.Name] == nil || raw.Processes[t.Name].Restart == "" {
+		p.Restart = policy.RestartAlways // honcho's exports restart; only an explicit policy says otherwise
+	}
+	if p.StopTimeout <= 0 {
+		p.StopTimeout = DefaultStopTimeout
+	}
+	if pol.Dir != "" {
+		p.Dir = pol.Dir
+		if !filepath.IsAbs(p.Dir) {
+			p.Dir = filepath.Join(m.Root, p.Dir)
+		}
+		if err := checkText(p.Dir); err != nil {
+			return nil, fmt.Errorf("export: the dir of %s %q %v", t.Name, pol.Dir, err)
+		}
+	}
+	for _, dep := range pol.DependsOn {
+		if exported[dep] {
+			p.DependsOn = append(p.DependsOn, dep)
+		}
+	}
+	for _, v := range pol.Env {
+		if err := checkVar("the env of "+t.Name, v.Key, v.Value); err != nil {
+			return nil, err
+		}
+		p.Env = setVar(p.Env, v.Key, v.Value)
+	}
+	for _, in := range spec.Instances {
+		if in.Type != t.Name {
+			continue
+		}
+		i := &instance{Process: p, Name: in.Name, Num: in.Num, Port: in.Port}
+		i.Env = append(i.Env, m.Env...)
+		i.Env = setVar(i.Env, "PORT", strconv.Itoa(in.Port))
+		i.Env = setVar(i.Env, "PS", in.Name)
+		i.Env = setVar(i.Env, "HONCHO_PROCESS_NAME", in.Name)
+		for _, v := range p.Env {
+			i.Env = setVar(i.Env, v.Key, v.Value)
+		}
+		p.Instances = append(p.Instances, i)
+	}
+	if len(p.Instances) == 0 {
+		return nil, fmt.Errorf("export: process type %s has concurrency %d but no instances in the Spec; build them with App.Instances", t.Name, t.Concurrency)
+	}
+	p.Port = p.Instances[0].Port
+	p.Listen = listenPort(p)
+	return p, nil
 }
 
 // containerEnv is the environment of every container of p, where replicas
@@ -277,35 +287,16 @@ func listenPort(p *process) int {
 	return 0
 }
 
-// probePort is the local port a tcp or http probe connects to, or 0.
+// probePort is the port of the process's own that a tcp or http probe
+// connects to, or 0.
 func probePort(pr *policy.Probe) int {
 	if pr == nil {
 		return 0
 	}
-	var host, port string
-	switch {
-	case pr.TCP != "":
-		host, port, _ = net.SplitHostPort(pr.TCP)
-	case pr.HTTP != "":
-		u, err := url.Parse(pr.HTTP)
-		if err != nil {
-			return 0
-		}
-		host, port = u.Hostname(), u.Port()
-		if port == "" {
-			port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
-		}
+	if _, port, local := probeTarget(pr); local && port > 0 && port <= 65535 {
+		return port
 	}
-	switch host {
-	case "localhost", "127.0.0.1", "::1", "0.0.0.0", "::", "":
-	default:
-		return 0
-	}
-	n, err := strconv.Atoi(port)
-	if err != nil || n < 1 || n > 65535 {
-		return 0
-	}
-	return n
+	return 0
 }
 
 // seconds rounds d up to whole seconds, for consumers that count in them.

@@ -3,6 +3,7 @@ package export
 import (
 	"net"
 	"net/url"
+	"strconv"
 
 	"github.com/hancho-dev/hancho/internal/policy"
 )
@@ -57,17 +58,30 @@ func probeLabel(pr *policy.Probe) string {
 	return "log " + pr.Log
 }
 
-// httpTarget splits an http probe's URL for consumers that take its parts.
-func httpTarget(raw string) (scheme, path string, port int) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "HTTP", "/", 0
+// probeTarget is the host and port a tcp or http probe connects to, and
+// whether the host is the process's own (a loopback or wildcard address);
+// zero values for other probes.
+func probeTarget(pr *policy.Probe) (host string, port int, local bool) {
+	var p string
+	switch {
+	case pr.TCP != "":
+		host, p, _ = net.SplitHostPort(pr.TCP)
+	case pr.HTTP != "":
+		u, err := url.Parse(pr.HTTP)
+		if err != nil {
+			return "", 0, false
+		}
+		host, p = u.Hostname(), u.Port()
+		if p == "" {
+			p = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+		}
+	default:
+		return "", 0, false
 	}
-	scheme = "HTTP"
-	if u.Scheme == "https" {
-		scheme = "HTTPS"
+	port, _ = strconv.Atoi(p)
+	switch host {
+	case "localhost", "127.0.0.1", "::1", "0.0.0.0", "::", "":
+		local = true
 	}
-	path = u.RequestURI()
-	port = probePort(&policy.Probe{HTTP: raw})
-	return scheme, path, port
+	return host, port, local
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -12,7 +13,7 @@ var shellSafe = regexp.MustCompile(`^[A-Za-z0-9_@%+=:,./-]+$`)
 
 // shellQuote quotes s as one word for a POSIX shell (or Python's
 // shlex.split): in single quotes, where nothing is special, with each '
-// written as '\''.
+// written as '\”.
 func shellQuote(s string) string {
 	if shellSafe.MatchString(s) {
 		return s
@@ -57,4 +58,15 @@ func yamlQuote(s string) string {
 	}
 	b.WriteByte('"')
 	return b.String()
+}
+
+// oneLine makes s safe for a one-line comment: control characters, line
+// breaks included, become spaces.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == 0x2028 || r == 0x2029 {
+			return ' '
+		}
+		return r
+	}, s)
 }
