@@ -71,6 +71,9 @@ func (m *Main) export(cmd *cobra.Command, g *globals, ef *exportFlags, format, d
 	if !filepath.IsAbs(dir) {
 		dir = filepath.Join(m.Dir, dir)
 	}
+	if ef.logDir != "" && !filepath.IsAbs(ef.logDir) {
+		ef.logDir = filepath.Join(m.Dir, ef.logDir)
+	}
 	spec := export.Spec{
 		App:       ef.app,
 		User:      ef.user,
