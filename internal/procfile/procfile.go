@@ -4,6 +4,7 @@ package procfile
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -69,12 +70,14 @@ var lineRE = regexp.MustCompile(`^([A-Za-z0-9_-]+):\s*(.+)$`)
 var nameRE = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
 // Parse reads a Procfile. Lines that do not parse are returned as warnings;
-// a duplicate name is an error naming both lines. A UTF-8 byte order mark
-// and CRLF line endings are accepted.
+// a duplicate name is an error naming both lines, and every duplicate is
+// reported (errors.Join of *Error), so one run shows all there is to fix.
+// A UTF-8 byte order mark and CRLF line endings are accepted.
 func Parse(path string, data []byte) (*Procfile, []Warning, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	p := &Procfile{Path: path}
 	var warnings []Warning
+	var dups []error
 	seen := map[string]int{}
 	for i, raw := range strings.Split(string(data), "\n") {
 		n := i + 1
@@ -90,13 +93,20 @@ func Parse(path string, data []byte) (*Procfile, []Warning, error) {
 		}
 		name, cmd := m[1], strings.TrimSpace(m[2])
 		if first, dup := seen[name]; dup {
-			return nil, warnings, &Error{Path: path, Line: n,
-				Msg: fmt.Sprintf("process %q is declared twice, at lines %d and %d; process names must be unique, rename or remove one", name, first, n)}
+			dups = append(dups, &Error{Path: path, Line: n,
+				Msg: fmt.Sprintf("process %q is declared twice, at lines %d and %d; process names must be unique, rename or remove one", name, first, n)})
+			continue
 		}
 		seen[name] = n
 		p.Entries = append(p.Entries, Entry{Name: name, Command: cmd, Line: n})
 	}
-	return p, warnings, nil
+	switch len(dups) {
+	case 0:
+		return p, warnings, nil
+	case 1:
+		return nil, warnings, dups[0]
+	}
+	return nil, warnings, errors.Join(dups...)
 }
 
 // why explains, for a line that does not parse, what is wrong with it.

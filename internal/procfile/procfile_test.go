@@ -148,6 +148,27 @@ func TestParseDuplicate(t *testing.T) {
 	}
 }
 
+// Every duplicate is reported, not only the first, so that `hancho check`
+// shows all there is to fix.
+func TestParseReportsEveryDuplicate(t *testing.T) {
+	_, _, err := Parse("Procfile", []byte("web: a\nclock: c\nweb: b\nclock: d\nweb: e\n"))
+	var multi interface{ Unwrap() []error }
+	if !errors.As(err, &multi) {
+		t.Fatalf("err = %v, want one error per duplicate", err)
+	}
+	var lines []int
+	for _, e := range multi.Unwrap() {
+		var pe *Error
+		if !errors.As(e, &pe) {
+			t.Fatalf("%v is not an *Error", e)
+		}
+		lines = append(lines, pe.Line)
+	}
+	if want := []int{3, 4, 5}; !reflect.DeepEqual(lines, want) {
+		t.Errorf("duplicates reported at lines %v, want %v", lines, want)
+	}
+}
+
 // Warnings found before a duplicate are still returned with the error.
 func TestParseDuplicateKeepsWarnings(t *testing.T) {
 	_, warnings, err := Parse("Procfile", []byte("a: x\nb : y\na: z\n"))
