@@ -98,7 +98,7 @@ func (m *Main) plan(cmd *cobra.Command, g *globals, sf *startFlags, args []strin
 			return nil, err
 		}
 	}
-	if sf.port != "" {
+	if sf.port != "" || cmd.Flags().Changed("port") {
 		if opts.Port, err = parsePort(sf.port); err != nil {
 			return nil, err
 		}
