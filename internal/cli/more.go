@@ -9,6 +9,7 @@ func (m *Main) addMore(root *cobra.Command, g *globals) {
 		m.restartCommand(g),
 		m.stopCommand(g),
 		m.logsCommand(g),
+		m.initCommand(g),
 		m.exportCommand(g),
 	)
 }

@@ -1,3 +1,0 @@
-package cli
-
-func (m *Main) preflight(plan *runPlan) error { return nil }
