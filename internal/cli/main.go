@@ -7,7 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-		"path/filepath"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
