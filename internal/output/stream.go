@@ -21,7 +21,7 @@ type Stream struct {
 	colourOn  string // "" without colour
 	label     []byte // padded name and "| ", plus the colour reset; nil without prefix
 	stamp     stamp
-	carry     []byte           // the partial line so far
+	carry     []byte            // the partial line so far
 	tap       func(line []byte) // sees each complete line, without its newline
 	copy      io.Writer         // gets the raw output too (--log-dir)
 }

@@ -160,10 +160,18 @@ func (s *supervisor) settle(p *proc) {
 	if p.graceTimer != nil {
 		p.graceTimer.Stop()
 	}
+	ran := p.pid != 0 // 0: it failed to start, and start said why
 	p.pid = 0
 	s.print.System("%s stopped (%s)", p.spec.Name, p.status)
-	if p.status.Code == 127 && p.status.Signal == 0 {
-		s.print.System("%s: command not found (rc=127); check the command in the Procfile and PATH", p.spec.Name)
+	if ran && p.status.Signal == 0 {
+		// The shell's own message is a line of the process's output;
+		// say once, as hancho, what the exit code means.
+		switch p.status.Code {
+		case 127:
+			s.print.System("%s: command not found (rc=127); check the command in the Procfile and PATH", p.spec.Name)
+		case 126:
+			s.print.System("%s: command found but not executable (rc=126); check its permissions (chmod +x) and its #! line", p.spec.Name)
+		}
 	}
 	pol := p.spec.Policy
 	switch {

@@ -29,10 +29,11 @@ type supervisor struct {
 	codeSet    bool      //
 	deadline   time.Time // latest stop deadline of the shutdown
 	sweepTimer *time.Timer
-	sweepSent  map[int]bool // leftover descendants already sent SIGTERM
-	signalled  map[int]bool // process groups sent their stop signal
-	finishing  bool         // every process is gone; waiting for output
-	dirty      bool         // the run record is out of date
+	sweepSent  map[int]bool   // leftover descendants already sent SIGTERM
+	killNoted  map[int]uint64 // leftovers whose SIGKILL was announced: pid -> start time
+	signalled  map[int]bool   // process groups sent their stop signal
+	finishing  bool           // every process is gone; waiting for output
+	dirty      bool           // the run record is out of date
 }
 
 // Run starts the processes and supervises them until they have all
@@ -51,6 +52,7 @@ func Run(opts Options) int {
 		events:    make(chan func(), 64),
 		quit:      make(chan struct{}),
 		sweepSent: map[int]bool{},
+		killNoted: map[int]uint64{},
 		signalled: map[int]bool{},
 	}
 	if err := becomeSubreaper(); err != nil {
@@ -125,7 +127,7 @@ func (s *supervisor) onSignal(sig syscall.Signal) {
 	case syscall.SIGUSR1, syscall.SIGUSR2:
 		for _, p := range s.procs {
 			if p.alive() {
-				signalGroup(p.pid, sig)
+				s.launcher.forward(p.pid, sig)
 			}
 		}
 		return

@@ -31,6 +31,14 @@ func (s *supervisor) shutdown(code int) {
 			p.state = stateStopped
 		}
 	}
+	// Descendants left by processes that have already exited (a daemon
+	// that double-forked, a job's setsid() horse) get SIGTERM too, and
+	// the timeout like everything else before SIGKILL; stop extends the
+	// deadline for processes with a longer stop timeout.
+	if d := time.Now().Add(s.opts.Timeout); d.After(s.deadline) {
+		s.deadline = d
+	}
+	s.armSweep()
 	s.stopReady()
 	s.checkDone()
 }
@@ -163,7 +171,16 @@ func (s *supervisor) killLeftovers() {
 			continue
 		}
 		for _, d := range append([]int{c}, descendants(c)...) {
-			s.print.System("sending SIGKILL to leftover pid %d (%s)", d, CommandLine(d))
+			if state, _, ok := stat(d); !ok || state == 'Z' {
+				continue // already gone, waiting to be reaped
+			}
+			// Every event after the deadline kills again what is left;
+			// say so once per process (a pid with its start time).
+			st, _ := StartTime(d)
+			if noted, ok := s.killNoted[d]; !ok || noted != st {
+				s.killNoted[d] = st
+				s.print.System("sending SIGKILL to leftover pid %d (%s)", d, CommandLine(d))
+			}
 			syscall.Kill(d, syscall.SIGKILL)
 		}
 	}

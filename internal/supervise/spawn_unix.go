@@ -4,6 +4,7 @@ package supervise
 
 import (
 	"os"
+	"path/filepath"
 	"syscall"
 )
 
@@ -20,8 +21,9 @@ type started struct {
 // launcher starts processes: each in its own process group, stdin from
 // /dev/null, stdout and stderr into one new pipe.
 type launcher struct {
-	reaper  *reaper
-	devnull *os.File
+	reaper   *reaper
+	devnull  *os.File
+	shellExe string // Shell with symlinks resolved ("/usr/bin/dash"), or ""
 }
 
 func newLauncher(r *reaper) (*launcher, error) {
@@ -29,7 +31,8 @@ func newLauncher(r *reaper) (*launcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &launcher{reaper: r, devnull: devnull}, nil
+	exe, _ := filepath.EvalSymlinks(Shell)
+	return &launcher{reaper: r, devnull: devnull, shellExe: exe}, nil
 }
 
 func (l *launcher) close() { l.devnull.Close() }
@@ -56,6 +59,22 @@ func (l *launcher) start(command string, env []string, dir string) (*started, er
 		return nil, err
 	}
 	return &started{pid: pid, output: rd, exited: exited}, nil
+}
+
+// forward passes a signal hancho got (SIGUSR1, SIGUSR2) to the process
+// led by pid and everything in its group, but not to the shell that runs
+// the Procfile command when it is still there: Debian's /bin/sh (dash)
+// does not exec the last command of `sh -c`, and has no handler for these
+// signals, so it would die of them and hancho would see the process exit.
+func (l *launcher) forward(pid int, sig syscall.Signal) {
+	members, ok := groupBelowShell(pid, l.shellExe)
+	if !ok {
+		signalGroup(pid, sig)
+		return
+	}
+	for _, m := range members {
+		syscall.Kill(m, sig)
+	}
 }
 
 // signalGroup sends sig to the process group led by pid, falling back to

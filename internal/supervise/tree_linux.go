@@ -51,6 +51,26 @@ func children(pid int) []int {
 	return out
 }
 
+// groupBelowShell lists the living members of the process group led by
+// pid, the leader excepted, when the leader is still running shellExe;
+// ok is false when it is not (it exec'd the command, or shellExe is "").
+// The members are found among this process's descendants: as a child
+// subreaper it owns every process its children started.
+func groupBelowShell(pid int, shellExe string) (members []int, ok bool) {
+	if shellExe == "" {
+		return nil, false
+	}
+	if exe, err := os.Readlink("/proc/" + strconv.Itoa(pid) + "/exe"); err != nil || exe != shellExe {
+		return nil, false
+	}
+	for _, d := range descendants(os.Getpid()) {
+		if state, pgid, ok := stat(d); ok && pgid == pid && d != pid && state != 'Z' {
+			members = append(members, d)
+		}
+	}
+	return members, true
+}
+
 // stat returns a process's state letter and process group.
 func stat(pid int) (state byte, pgid int, ok bool) {
 	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")

@@ -17,3 +17,7 @@ func CommandLine(int) string { return "" }
 func stat(int) (byte, int, bool) { return 0, 0, false }
 
 func children(int) []int { return nil }
+
+// groupBelowShell is Linux-only: elsewhere the whole group gets a
+// forwarded signal.
+func groupBelowShell(int, string) ([]int, bool) { return nil, false }
