@@ -13,25 +13,25 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// frappeProcfile is a bench's processes in miniature: a reloader holding
+// benchProcfile is a Frappe bench's processes in miniature: a reloader holding
 // a port, an RQ worker in the middle of a job in a setsid() horse, a
 // watcher tree, a process that ignores SIGTERM and a daemon that
 // double-forked. Like Python and node they all ignore SIGPIPE, so a dead
 // hancho's closed pipe does not end them.
-const frappeProcfile = "" +
+const benchProcfile = "" +
 	"web: reloader\n" +
 	"worker: rqworker -every 10ms -job-time 1h -progress 200ms\n" +
 	"watch: watcher -interval 10ms -partial 20ms\n" +
 	"stubborn: stubborn -ignore TERM,PIPE\n" +
 	"daemon: daemon -sleep 1h -hold\n"
 
-// startFrappe starts frappeProcfile with -t 1 and waits until every part
+// startBench starts benchProcfile with -t 1 and waits until every part
 // of it runs. It returns the run, the web port and the pids of the horse
 // and the daemon.
-func startFrappe(t *testing.T, mark string) (r *Run, port, horse, daemon int) {
+func startBench(t *testing.T, mark string) (r *Run, port, horse, daemon int) {
 	t.Helper()
 	port = freePort(t)
-	dir := appDir(t, map[string]string{"Procfile": frappeProcfile})
+	dir := appDir(t, map[string]string{"Procfile": benchProcfile})
 	r = start(t, dir, []string{mark}, "start", "--no-colour", "-t", "1", "-p", strconv.Itoa(port))
 	r.WaitLine(fmt.Sprintf(`web\.1 +\|  \* Running on http://127\.0\.0\.1:%d `, port))
 	horse, _ = strconv.Atoi(r.WaitLine(`worker\.1 +\| job 1 started \(horse pid=(\d+)\)`)[1])
@@ -47,7 +47,7 @@ func startFrappe(t *testing.T, mark string) (r *Run, port, horse, daemon int) {
 // signal and shuts down as usual.
 func TestLifecycleKill9OfHanchoStopsEverything(t *testing.T) {
 	mark := marker(t)
-	r, port, horse, daemon := startFrappe(t, mark)
+	r, port, horse, daemon := startBench(t, mark)
 	r.Signal(syscall.SIGKILL)
 	if code := r.Wait(); code != -1 {
 		t.Errorf("exit code = %d, want -1 (killed)", code)
@@ -62,7 +62,7 @@ func TestLifecycleKill9OfHanchoStopsEverything(t *testing.T) {
 // guard's, and the guard stops them: SIGTERM, then SIGKILL after -t.
 func TestLifecycleKill9OfSupervisorStopsEverything(t *testing.T) {
 	mark := marker(t)
-	r, port, horse, daemon := startFrappe(t, mark)
+	r, port, horse, daemon := startBench(t, mark)
 	sup := supervisorPID(t, r.Cmd.Process.Pid)
 	signalPID(t, sup, syscall.SIGKILL)
 	if code := r.Wait(); code != 128+9 {
@@ -113,7 +113,7 @@ func TestLifecycleRunRecord(t *testing.T) {
 	if fmt.Sprint(names) != "[a.1 b.1]" {
 		t.Errorf("processes = %v, want [a.1 b.1]", names)
 	}
-	if code := r.Wait2(syscall.SIGINT); code != 130 {
+	if code := r.stopWith(syscall.SIGINT); code != 130 {
 		t.Errorf("exit code = %d, want 130", code)
 	}
 	noneLeft(t, mark)

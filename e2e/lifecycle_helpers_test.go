@@ -71,6 +71,13 @@ func (f *follower) WaitLine(pattern string) []string {
 	}
 }
 
+// stopWith sends sig to hancho and returns its exit code.
+func (r *Run) stopWith(sig syscall.Signal) int {
+	r.t.Helper()
+	r.Signal(sig)
+	return r.Wait()
+}
+
 // stopTimed sends sig to hancho and returns its exit code and how long it
 // took to exit.
 func (r *Run) stopTimed(sig syscall.Signal) (int, time.Duration) {
@@ -239,5 +246,3 @@ func systemLines(out string) []string {
 	}
 	return msgs
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

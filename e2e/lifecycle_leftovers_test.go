@@ -24,7 +24,7 @@ func TestLifecycleSetsidHorseStopped(t *testing.T) {
 	if sid, _ := unix.Getsid(horse); sid != horse {
 		t.Fatalf("the horse %d is not in a session of its own (sid %d)", horse, sid)
 	}
-	if code := r.Wait2(syscall.SIGINT); code != 130 {
+	if code := r.stopWith(syscall.SIGINT); code != 130 {
 		t.Errorf("exit code = %d, want 130", code)
 	}
 	r.WaitLine(`worker\.1 +\| warm shutdown requested`)
@@ -109,7 +109,7 @@ func TestLifecycleReloaderChildPortFreed(t *testing.T) {
 			r := start(t, dir, []string{mark}, "start", "--no-colour", "-t", "1", "-p", strconv.Itoa(port))
 			r.WaitLine(fmt.Sprintf(`web\.1 +\|  \* Running on http://127\.0\.0\.1:%d `, port))
 			httpOK(t, port)
-			if code := r.Wait2(syscall.SIGTERM); code != 143 {
+			if code := r.stopWith(syscall.SIGTERM); code != 143 {
 				t.Errorf("exit code = %d, want 143", code)
 			}
 			noneLeft(t, mark)
@@ -125,7 +125,7 @@ func TestLifecycleWatcherTreeStopped(t *testing.T) {
 	mark := marker(t)
 	r := start(t, dir, []string{mark}, "start", "--no-colour")
 	r.WaitLine(`watch\.1 +\| grandchild: building done 3$`)
-	if code := r.Wait2(syscall.SIGINT); code != 130 {
+	if code := r.stopWith(syscall.SIGINT); code != 130 {
 		t.Errorf("exit code = %d, want 130", code)
 	}
 	noneLeft(t, mark)

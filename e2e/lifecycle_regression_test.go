@@ -19,7 +19,7 @@ func TestLifecycleRegressionForwardedUSR1KilledShellWrapper(t *testing.T) {
 	r.WaitLine(`a\.1 +\| ready`)
 	r.Signal(syscall.SIGUSR1)
 	r.WaitLine(`a\.1 +\| got SIGUSR1$`)
-	if code := r.Wait2(syscall.SIGINT); code != 130 {
+	if code := r.stopWith(syscall.SIGINT); code != 130 {
 		t.Errorf("exit code = %d, want 130 (SIGINT decided the run, not a dead shell)", code)
 	}
 	if strings.Contains(r.Stdout(), "rc=-10") {
@@ -66,7 +66,7 @@ func TestLifecycleRegressionLeftoverSIGKILLAnnouncedRepeatedly(t *testing.T) {
 	for range 4 {
 		f.WaitLine(`a\.1 +\| ready`)
 	}
-	if code := r.Wait2(syscall.SIGINT); code != 130 {
+	if code := r.stopWith(syscall.SIGINT); code != 130 {
 		t.Errorf("exit code = %d, want 130", code)
 	}
 	noneLeft(t, mark)

@@ -112,18 +112,11 @@ func TestLifecycleSecondSIGINTKillsAtOnce(t *testing.T) {
 	r.WaitLine(`s\.2 +\| ignoring SIGTERM`)
 	// Wait's deadline is far below the 600 s timeout: only the second
 	// SIGINT can end the run in time.
-	if code := r.Wait2(syscall.SIGINT); code != 130 {
+	if code := r.stopWith(syscall.SIGINT); code != 130 {
 		t.Errorf("exit code = %d, want 130", code)
 	}
 	r.WaitLine(`system +\| SIGINT received again`)
 	noneLeft(t, mark)
-}
-
-// Wait2 sends sig and waits for hancho to exit.
-func (r *Run) Wait2(sig syscall.Signal) int {
-	r.t.Helper()
-	r.Signal(sig)
-	return r.Wait()
 }
 
 // SIGUSR1 and SIGUSR2 reach every process, and the run goes on.
@@ -150,7 +143,7 @@ func TestLifecycleUSR1USR2ForwardedToEveryProcess(t *testing.T) {
 	if r.Exited() || strings.Contains(r.Stdout(), "stopped") {
 		t.Fatalf("forwarding SIGUSR1/SIGUSR2 stopped a process")
 	}
-	if code := r.Wait2(syscall.SIGINT); code != 130 {
+	if code := r.stopWith(syscall.SIGINT); code != 130 {
 		t.Errorf("exit code = %d, want 130", code)
 	}
 	noneLeft(t, mark)

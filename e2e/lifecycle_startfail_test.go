@@ -3,6 +3,7 @@ package e2e
 import (
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -71,7 +72,7 @@ func TestLifecycleStartFailure(t *testing.T) {
 					t.Errorf("another system line about a.1: %q", msg)
 				}
 			}
-			if n := countSystem(out, `^a\.1 stopped \(rc=`+itoa(tt.code)+`\)$`); n != 1 {
+			if n := countSystem(out, `^a\.1 stopped \(rc=`+strconv.Itoa(tt.code)+`\)$`); n != 1 {
 				t.Errorf("%d lines say a.1 stopped with rc=%d, want 1", n, tt.code)
 			}
 			r.WaitLine(`system +\| sending SIGTERM to b\.1 `)

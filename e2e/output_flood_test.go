@@ -48,7 +48,7 @@ func TestOutputFloodCompleteInOrder(t *testing.T) {
 	for done := 0; done < procs; done++ {
 		f.WaitLine(`^\S+ flood\.\d +\| flood\.\d done$`)
 	}
-	if code := r.Wait2(syscall.SIGINT); code != 130 {
+	if code := r.stopWith(syscall.SIGINT); code != 130 {
 		t.Errorf("exit code = %d, want 130", code)
 	}
 	noneLeft(t, mark)
@@ -102,7 +102,7 @@ func TestOutputHugeLineWhole(t *testing.T) {
 	f := r.follow()
 	f.WaitLine(`^\S+ (big|small)\.1 +\| (big|small)\.1 done$`)
 	f.WaitLine(`^\S+ (big|small)\.1 +\| (big|small)\.1 done$`)
-	if code := r.Wait2(syscall.SIGINT); code != 130 {
+	if code := r.stopWith(syscall.SIGINT); code != 130 {
 		t.Errorf("exit code = %d, want 130", code)
 	}
 	noneLeft(t, mark)

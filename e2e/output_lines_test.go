@@ -10,23 +10,25 @@ import (
 )
 
 // A last line without a newline is printed when its process ends, before
-// its "stopped" line: when the process exits by itself, and when it is
-// stopped by a signal with the line pending.
+// its "stopped" line: when the process exits by itself (a.1), and when it
+// is stopped by a signal with the line pending (b.1).
 func TestOutputLastLineWithoutNewline(t *testing.T) {
 	dir := appDir(t, map[string]string{"Procfile": "" +
-		"b: stubborn -ignore '' -say 'b ready\\nb last words'\n" +
-		"a: flood -n 3 -len 20 -no-newline\n"})
+		"a: stubborn -ignore '' -exit-on USR1 -quiet -say 'a ready\\na last words'\n" +
+		"b: stubborn -ignore '' -say 'b ready\\nb last words'\n"})
 	mark := marker(t)
 	r := start(t, dir, []string{mark}, "start", "--no-colour")
+	r.WaitLine(`a\.1 +\| a ready$`) // written with the partial line, in one write
+	r.WaitLine(`b\.1 +\| b ready$`)
+	signalPID(t, programPID(t, r.PIDs()["a.1"]), syscall.SIGUSR1)
 	if code := r.Wait(); code != 0 {
 		t.Errorf("exit code = %d, want 0 (a.1's)", code)
 	}
 	noneLeft(t, mark)
 	fa := r.follow()
-	fa.WaitLine(`^\S+ a\.1 +\| a\.1 3 d{13}$`)
+	fa.WaitLine(`^\S+ a\.1 +\| a last words$`)
 	fa.WaitLine(`system +\| a\.1 stopped \(rc=0\)$`)
 	fb := r.follow()
-	fb.WaitLine(`^\S+ b\.1 +\| b ready$`)
 	fb.WaitLine(`^\S+ b\.1 +\| b last words$`)
 	fb.WaitLine(`system +\| b\.1 stopped `)
 }
@@ -46,7 +48,7 @@ func TestOutputPartialLineDoesNotDelayOthers(t *testing.T) {
 	if strings.Contains(r.Stdout(), "a unfinished") {
 		t.Fatalf("a.1's partial line was printed before a.1 finished it or ended")
 	}
-	if code := r.Wait2(syscall.SIGINT); code != 130 {
+	if code := r.stopWith(syscall.SIGINT); code != 130 {
 		t.Errorf("exit code = %d, want 130", code)
 	}
 	noneLeft(t, mark)
@@ -64,7 +66,7 @@ func TestOutputBytesPassThrough(t *testing.T) {
 	mark := marker(t)
 	r := start(t, dir, []string{mark}, "start", "--no-colour")
 	r.WaitLine(`a\.1 +\| .*here`)
-	if code := r.Wait2(syscall.SIGINT); code != 130 {
+	if code := r.stopWith(syscall.SIGINT); code != 130 {
 		t.Errorf("exit code = %d, want 130", code)
 	}
 	noneLeft(t, mark)
@@ -79,21 +81,23 @@ func TestOutputBytesPassThrough(t *testing.T) {
 // it (here the test itself holds the pipe), the drain is cut short.
 func TestOutputPipeHolderDoesNotHoldShutdown(t *testing.T) {
 	t.Run("grandchild ignoring SIGTERM", func(t *testing.T) {
+		// The daemon reports its pid once it ignores SIGTERM; then its
+		// launcher exits, and only the daemon holds a.1's pipe.
 		dir := appDir(t, map[string]string{"Procfile": "" +
-			"a: stubborn -ignore TERM,PIPE & echo spawned\n" +
+			"a: daemon -sleep 1h -ignore-term -keep-stdout\n" +
 			"b: stubborn -ignore ''\n"})
 		mark := marker(t)
 		const timeout = 2 * time.Second
 		r := start(t, dir, []string{mark}, "start", "--no-colour", "-t", "2")
-		r.WaitLine(`a\.1 +\| spawned`)
+		r.WaitLine(`a\.1 +\| daemon started`)
 		began := time.Now()
-		r.WaitLine(`a\.1 +\| ready`)
 		if code := r.Wait(); code != 0 {
-			t.Errorf("exit code = %d, want 0 (a.1's shell)", code)
+			t.Errorf("exit code = %d, want 0 (a.1's)", code)
 		}
 		if took := time.Since(began); took > 2*timeout {
 			t.Errorf("hancho took %s to exit with -t 2 (%.1f timeouts)", took, float64(took)/float64(timeout))
 		}
+		r.WaitLine(`system +\| sending SIGKILL to leftover pid \d+ .*daemon`)
 		noneLeft(t, mark)
 	})
 	t.Run("holder outside the tree", func(t *testing.T) {

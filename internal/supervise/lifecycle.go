@@ -64,15 +64,16 @@ func (s *supervisor) start(p *proc) {
 		return
 	}
 	p.pid, p.output, p.startedAt = st.pid, st.output, time.Now()
+	p.moved = &moved{w: stream}
 	p.state = stateRunning
 	s.dirty = true
 	s.print.System("%s started (pid=%d)", p.spec.Name, st.pid)
-	go func() {
-		output.Drain(st.output, stream)
+	go func(out *moved) {
+		output.Drain(st.output, out)
 		stream.Flush()
 		st.output.Close()
 		s.post(func() { s.onDrained(p, gen) })
-	}()
+	}(p.moved)
 	go func() {
 		status := <-st.exited
 		s.post(func() { s.onExit(p, gen, status) })
@@ -131,22 +132,47 @@ func (s *supervisor) onExit(p *proc, gen int, st Status) {
 		s.settle(p)
 		return
 	}
-	// A descendant still holds the pipe: wait a little for the last
-	// output, then announce the exit anyway; the drain goes on.
-	p.graceTimer = s.after(drainGrace, func() {
-		if gen == p.gen && !p.announced {
+	// Its output has not ended: the pipe still holds what it wrote
+	// before it exited, or a descendant keeps the pipe open. Announce
+	// the exit once the output pauses (or at the stop timeout, for a
+	// descendant that keeps writing); the drain goes on.
+	s.afterOutput(p, gen, time.Now().Add(s.stopTimeout(p)), func() {
+		if !p.announced {
 			s.settle(p)
 		}
 	})
 }
 
+// afterOutput calls then on the loop unless the output of p's start
+// number gen ends first: once the output has paused for drainGrace (the
+// pipe empty, nothing printed), or at limit when it keeps flowing. A
+// pause tells an idle pipe holder from a backlog hancho has not read yet:
+// printing "stopped" a fixed time after the exit put it before lines the
+// process wrote, whenever hancho was slower than the process.
+func (s *supervisor) afterOutput(p *proc, gen int, limit time.Time, then func()) {
+	out, f := p.moved, p.output
+	seen := out.batches.Load()
+	p.graceTimer = s.after(drainGrace, func() {
+		if gen != p.gen || p.drained {
+			return
+		}
+		if !out.paused(f, seen) && time.Now().Before(limit) {
+			s.afterOutput(p, gen, limit, then)
+			return
+		}
+		then()
+	})
+}
+
 // onDrained handles the end of the output of p's start number gen.
 func (s *supervisor) onDrained(p *proc, gen int) {
-	if gen == p.gen {
-		p.drained = true
+	if gen != p.gen {
+		s.checkDone() // an earlier start's drain: p.output is the current one's
+		return
 	}
+	p.drained = true
 	p.output = nil
-	if gen == p.gen && p.exited && !p.announced {
+	if p.exited && !p.announced {
 		s.settle(p)
 		return
 	}

@@ -3,7 +3,9 @@
 package supervise
 
 import (
+	"io"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/hancho-dev/hancho/internal/output"
@@ -33,6 +35,7 @@ type proc struct {
 	gen       int      // counts starts; events of an earlier start are ignored
 	pid       int      // of the current start; 0 when not running
 	output    *os.File // read end of its pipe while being drained
+	moved     *moved   // counts the output of the current start
 	exited    bool     // the current start has exited
 	drained   bool     // the current start's output has ended
 	announced bool     // "stopped" has been printed for the current start
@@ -74,4 +77,27 @@ func (s *supervisor) stream(p *proc, probe func([]byte)) *output.Stream {
 		st.Tap(probe)
 	}
 	return st
+}
+
+// moved passes a start's output on and counts the batches, so the loop
+// can tell output still in flight after the process exited from a pause.
+type moved struct {
+	w       io.Writer
+	batches atomic.Uint64 // batches printed
+	writing atomic.Bool   // a batch is being printed
+}
+
+func (m *moved) Write(b []byte) (int, error) {
+	m.writing.Store(true)
+	n, err := m.w.Write(b)
+	m.batches.Add(1)
+	m.writing.Store(false)
+	return n, err
+}
+
+// paused reports whether nothing of the output read from f is in flight:
+// the pipe is empty, no batch is being printed, and none was since the
+// count seen.
+func (m *moved) paused(f *os.File, seen uint64) bool {
+	return unread(f) == 0 && !m.writing.Load() && m.batches.Load() == seen
 }

@@ -79,10 +79,7 @@ func (s *supervisor) stop(p *proc) {
 	s.signalled[p.pid] = true
 	s.print.System("sending %s to %s (pid %d)", unix.SignalName(sig), p.spec.Name, p.pid)
 	signalGroup(p.pid, sig)
-	timeout := p.spec.Policy.StopTimeout
-	if timeout <= 0 {
-		timeout = s.opts.Timeout
-	}
+	timeout := s.stopTimeout(p)
 	if d := time.Now().Add(timeout); d.After(s.deadline) {
 		s.deadline = d
 		s.armSweep()
@@ -93,6 +90,14 @@ func (s *supervisor) stop(p *proc) {
 			s.kill(p)
 		}
 	})
+}
+
+// stopTimeout is how long p may take to stop after its stop signal.
+func (s *supervisor) stopTimeout(p *proc) time.Duration {
+	if t := p.spec.Policy.StopTimeout; t > 0 {
+		return t
+	}
+	return s.opts.Timeout
 }
 
 // kill sends SIGKILL to p's group and every descendant of p.
@@ -208,8 +213,8 @@ func (s *supervisor) armSweep() {
 	})
 }
 
-// endRun stops waiting for processes: what output is left is drained for a
-// moment, then the loop ends.
+// endRun stops waiting for processes: what output is left is drained
+// while it flows, then the loop ends.
 func (s *supervisor) endRun() {
 	s.finishing = true
 	if s.sweepTimer != nil {
@@ -217,9 +222,14 @@ func (s *supervisor) endRun() {
 	}
 	for _, p := range s.procs {
 		if p.output != nil {
-			// Every writer is gone, so this is only a guard against a
-			// descendant that escaped (off Linux, no subreaper).
-			p.output.SetReadDeadline(time.Now().Add(drainGrace))
+			// No process is left, so what flows is the pipe's backlog;
+			// a pause means a writer that escaped (a descendant off
+			// Linux, with no subreaper, or a process that got the pipe
+			// passed to it): stop reading then.
+			f := p.output
+			s.afterOutput(p, p.gen, time.Now().Add(s.opts.Timeout), func() {
+				f.SetReadDeadline(time.Now())
+			})
 		}
 	}
 }

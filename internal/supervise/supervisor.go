@@ -57,8 +57,8 @@ type Running struct {
 	StartTime uint64 `json:"start_time,omitempty"` // clock ticks since boot, Linux
 }
 
-// drainGrace is how long a process's output is waited for after it
-// exited, when a descendant keeps the pipe open, before "stopped" is printed.
+// drainGrace is how long a process's output may pause after it exited
+// (when a descendant keeps the pipe open) before "stopped" is printed.
 const drainGrace = 200 * time.Millisecond
 
 // Exit codes hancho uses for its own reasons.

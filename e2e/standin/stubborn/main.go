@@ -4,7 +4,7 @@
 // reports every signal it gets on a line of its own ("got SIGUSR1",
 // "ignoring SIGTERM"), which lets a test see a signal arrive.
 //
-//	stubborn [-ignore TERM,INT,HUP] [-exit-on SIG,...] [-exit-code N] [-say TEXT]
+//	stubborn [-ignore TERM,INT,HUP] [-exit-on SIG,...] [-exit-code N] [-say TEXT] [-quiet]
 //
 // -say replaces the first line ("ready pid=N"): it is written in one
 // write, after the signal handlers are in place, with Go escapes (\n,
@@ -28,6 +28,7 @@ func main() {
 	exitOn := flag.String("exit-on", "", "signals on which to exit with -exit-code, comma-separated")
 	exitCode := flag.Int("exit-code", 0, "exit code when a signal of -exit-on arrives")
 	say := flag.String("say", "", "first output, written in one write (Go escapes decoded); default \"ready pid=N\\n\"")
+	quiet := flag.Bool("quiet", false, "do not report signals (so a partial line stays as it is)")
 	flag.Parse()
 
 	ignored := parseSignals(*ignore)
@@ -63,9 +64,12 @@ func main() {
 		s := sig.(syscall.Signal)
 		name := unix.SignalName(s)
 		switch {
+		case exiting[s] && *quiet:
+			os.Exit(*exitCode)
 		case exiting[s]:
 			fmt.Printf("got %s; exiting %d\n", name, *exitCode)
 			os.Exit(*exitCode)
+		case *quiet:
 		case ignored[s]:
 			fmt.Printf("ignoring %s\n", name)
 		default:
