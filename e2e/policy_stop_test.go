@@ -93,7 +93,6 @@ func TestPolicyTopLevelTimeout(t *testing.T) {
 // timeout: start.go gives -t precedence over the file's timeout, but each
 // process's stop timeout is taken from the file.
 func TestPolicyTimeoutFlagOverridesFile(t *testing.T) {
-	t.Skip("BUG: `hancho start -t 0.2` with hancho.yaml `timeout: 60s` waits 60 s before SIGKILL: policy.Config.For fills StopTimeout from the file's timeout, and supervise uses it instead of -t (internal/cli/start.go only applies -t to Options.Timeout)")
 	dir := appDir(t, map[string]string{
 		"Procfile":    "hard: exec stubborn\n",
 		"hancho.yaml": "timeout: 60s\n",

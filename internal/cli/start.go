@@ -130,7 +130,12 @@ func (m *Main) plan(cmd *cobra.Command, g *globals, sf *startFlags, args []strin
 		return nil, fmt.Errorf("nothing to start: every selected type has concurrency 0 (%s)", typeNames(types))
 	}
 	plan := &runPlan{app: a, instances: instances, timeout: timeout}
-	if a.Policy.Timeout > 0 && !cmd.Flags().Changed("timeout") {
+	switch {
+	case cmd.Flags().Changed("timeout"):
+		// An explicit -t beats the file's default timeout (not a
+		// process's own stop_timeout).
+		a.Policy.Timeout = timeout
+	case a.Policy.Timeout > 0:
 		plan.timeout = a.Policy.Timeout
 	}
 	for _, in := range instances {
