@@ -2,7 +2,9 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -69,6 +71,29 @@ func (f *follower) WaitLine(pattern string) []string {
 			f.r.t.Fatalf("no line matching %q within %s", pattern, deadline)
 		}
 	}
+}
+
+// runHancho runs another `hancho args...` in dir (a control command such
+// as `hancho restart web`) to its end and returns its output and exit code.
+func runHancho(t *testing.T, dir string, env []string, args ...string) (string, int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), deadline)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin.hancho, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.CombinedOutput()
+	if ctx.Err() != nil {
+		t.Fatalf("hancho %s did not finish within %s", strings.Join(args, " "), deadline)
+	}
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		return string(out), ee.ExitCode()
+	case err != nil:
+		t.Fatalf("hancho %s: %v", strings.Join(args, " "), err)
+	}
+	return string(out), 0
 }
 
 // stopWith sends sig to hancho and returns its exit code.

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -57,15 +58,19 @@ func TestLifecycleRegressionLeftoverKilledWithoutGrace(t *testing.T) {
 // was left again and announced it again, so N leftovers gave up to N*N
 // "sending SIGKILL" lines. Each is announced once now.
 func TestLifecycleRegressionLeftoverSIGKILLAnnouncedRepeatedly(t *testing.T) {
+	// Four daemons in sessions of their own, ignoring SIGTERM: leftovers
+	// only the sweep at the deadline ends.
+	daemon := "daemon -sleep 1h -ignore-term; "
 	dir := appDir(t, map[string]string{"Procfile": "" +
-		"a: stubborn & stubborn & stubborn & stubborn & echo spawned; wait\n" +
+		"a: " + strings.Repeat(daemon, 4) + "exec stubborn -ignore ''\n" +
 		"b: stubborn -ignore ''\n"})
 	mark := marker(t)
 	r := start(t, dir, []string{mark}, "start", "--no-colour", "-t", "1")
 	f := r.follow()
 	for range 4 {
-		f.WaitLine(`a\.1 +\| ready`)
+		f.WaitLine(`a\.1 +\| daemon started`)
 	}
+	f.WaitLine(`a\.1 +\| ready`)
 	if code := r.stopWith(syscall.SIGINT); code != 130 {
 		t.Errorf("exit code = %d, want 130", code)
 	}
@@ -75,13 +80,60 @@ func TestLifecycleRegressionLeftoverSIGKILLAnnouncedRepeatedly(t *testing.T) {
 		seen[m[1]]++
 	}
 	if len(seen) != 4 {
-		t.Errorf("SIGKILL announced for %d leftovers, want the 4 stubborn ones", len(seen))
+		t.Errorf("SIGKILL announced for %d leftovers, want the 4 daemons", len(seen))
 	}
 	for pid, n := range seen {
 		if n != 1 {
 			t.Errorf("SIGKILL to pid %s announced %d times", pid, n)
 		}
 	}
+}
+
+// Bug: Debian's /bin/sh stays between hancho and the program, and dies of
+// SIGTERM at once; hancho printed "worker.1 stopped" then, while the
+// worker was still finishing its job (warm shutdown), and its last lines
+// came after. A process asked to stop has stopped when its whole process
+// group has.
+func TestLifecycleRegressionStoppedWhileProgramStillStopping(t *testing.T) {
+	// A job of 1s that prints nothing until it ends: the output pauses.
+	dir := appDir(t, map[string]string{"Procfile": "worker: rqworker -every 10ms -job-time 1s -progress 1h\n"})
+	mark := marker(t)
+	r := start(t, dir, []string{mark}, "start", "--no-colour", "-t", "60")
+	r.WaitLine(`worker\.1 +\| job 1 started`)
+	if code := r.stopWith(syscall.SIGTERM); code != 143 {
+		t.Errorf("exit code = %d, want 143", code)
+	}
+	f := r.follow()
+	f.WaitLine(`worker\.1 +\| job 1 finished`)
+	f.WaitLine(`worker\.1 +\| warm shutdown complete`)
+	f.WaitLine(`system +\| worker\.1 stopped `)
+	noneLeft(t, mark)
+}
+
+// Bug: `hancho restart web` started web again as soon as its shell died of
+// SIGTERM, while the program (here werkzeug's reloader child, which
+// ignores SIGTERM) still held the port: the new server could not listen
+// and its exit stopped the run. The restart now waits for the whole
+// process group, SIGKILLed at the stop timeout.
+func TestLifecycleRegressionRestartBeforeOldProgramGone(t *testing.T) {
+	port := freePort(t)
+	dir := appDir(t, map[string]string{"Procfile": "web: reloader -child-ignore-term\n"})
+	mark := marker(t)
+	env := []string{mark}
+	r := start(t, dir, env, "start", "--no-colour", "-t", "1", "-p", strconv.Itoa(port))
+	f := r.follow()
+	f.WaitLine(`web\.1 +\|  \* Running on`)
+	if out, code := runHancho(t, dir, env, "restart", "web"); code != 0 {
+		t.Fatalf("hancho restart web: exit code %d\n%s", code, out)
+	}
+	f.WaitLine(`system +\| web\.1 started`)
+	f.WaitLine(`web\.1 +\|  \* Running on`)
+	httpOK(t, port)
+	if code := r.stopWith(syscall.SIGINT); code != 130 {
+		t.Errorf("exit code = %d, want 130", code)
+	}
+	noneLeft(t, mark)
+	assertPortFree(t, port)
 }
 
 // Bug: a process that could not start because its working directory is

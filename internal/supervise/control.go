@@ -93,7 +93,9 @@ func (s *supervisor) restartProcs(procs []*proc) string {
 	for _, p := range procs {
 		p.held = false
 		p.recentExits = nil
-		p.restarts++
+		if !p.restartAsked {
+			p.restarts++ // a request merged into a restart under way is not another
+		}
 		switch {
 		case p.alive():
 			if !p.stopSent {

@@ -119,6 +119,17 @@ func (s *supervisor) onExit(p *proc, gen int, st Status) {
 	if gen != p.gen {
 		return
 	}
+	if p.stopSent && groupAlive(p.pid) {
+		// Asked to stop, the process's leader is gone but not its group:
+		// the shell died of the stop signal while the program it ran
+		// (dash does not exec it) is still stopping, or a parent that
+		// exits on SIGTERM left its child (werkzeug's reloader). The
+		// process has stopped once its group is empty (onReaped); until
+		// then it is stopping, and its kill timer ends the group.
+		p.lingering, p.status = true, st
+		return
+	}
+	p.lingering = false
 	p.exited, p.status, p.hasExited = true, st, true
 	s.dirty = true
 	if p.killTimer != nil {
@@ -162,6 +173,17 @@ func (s *supervisor) afterOutput(p *proc, gen int, limit time.Time, then func())
 		}
 		then()
 	})
+}
+
+// onReaped looks again at processes whose group outlived its leader, once
+// an orphan (maybe the group's last member) has been reaped.
+func (s *supervisor) onReaped() {
+	for _, p := range s.procs {
+		if p.lingering && !groupAlive(p.pid) {
+			s.onExit(p, p.gen, p.status)
+		}
+	}
+	s.checkDone()
 }
 
 // onDrained handles the end of the output of p's start number gen.

@@ -59,8 +59,8 @@ func Run(opts Options) int {
 		fmt.Fprintf(opts.Stderr, "hancho: warning: cannot become a child subreaper (%v); orphaned descendants may survive\n", err)
 	}
 	s.reaper = newReaper(
-		func() { s.post(s.checkDone) },
-		func() { s.post(s.checkDone) },
+		func() { s.post(s.onReaped) },
+		func() { s.post(s.onReaped) },
 	)
 	defer s.reaper.stop()
 	l, err := newLauncher(s.reaper)
@@ -126,7 +126,10 @@ func (s *supervisor) onSignal(sig syscall.Signal) {
 	switch sig {
 	case syscall.SIGUSR1, syscall.SIGUSR2:
 		for _, p := range s.procs {
-			if p.alive() {
+			switch {
+			case p.lingering:
+				syscall.Kill(-p.pid, sig)
+			case p.alive():
 				s.launcher.forward(p.pid, sig)
 			}
 		}

@@ -37,6 +37,7 @@ type proc struct {
 	output    *os.File // read end of its pipe while being drained
 	moved     *moved   // counts the output of the current start
 	exited    bool     // the current start has exited
+	lingering bool     // its leader exited after the stop signal, its group has not
 	drained   bool     // the current start's output has ended
 	announced bool     // "stopped" has been printed for the current start
 	status    Status   // of the last exit

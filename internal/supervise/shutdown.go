@@ -57,9 +57,11 @@ func (s *supervisor) stopReady() {
 }
 
 // neededByRunning reports whether a running process depends on p's type.
+// A process counts as running until its exit is announced: its output
+// (and whatever still writes it) may still need p.
 func (s *supervisor) neededByRunning(p *proc) bool {
 	for _, q := range s.procs {
-		if q == p || !q.alive() {
+		if q == p || !(q.alive() || q.exited && !q.announced) {
 			continue
 		}
 		for _, dep := range q.spec.Policy.DependsOn {
@@ -80,7 +82,9 @@ func (s *supervisor) stop(p *proc) {
 	s.print.System("sending %s to %s (pid %d)", unix.SignalName(sig), p.spec.Name, p.pid)
 	signalGroup(p.pid, sig)
 	timeout := s.stopTimeout(p)
-	if d := time.Now().Add(timeout); d.After(s.deadline) {
+	if d := time.Now().Add(timeout); s.stopping && d.After(s.deadline) {
+		// Leftovers are swept only when the run ends: a `hancho stop` or
+		// restart must not kill what other processes left running.
 		s.deadline = d
 		s.armSweep()
 	}
@@ -100,11 +104,19 @@ func (s *supervisor) stopTimeout(p *proc) time.Duration {
 	return s.opts.Timeout
 }
 
-// kill sends SIGKILL to p's group and every descendant of p.
+// kill sends SIGKILL to p's group and every descendant of p or of a
+// member of its group (a setsid() job of the program under the shell).
 func (s *supervisor) kill(p *proc) {
 	s.print.System("sending SIGKILL to %s (pid %d)", p.spec.Name, p.pid)
 	tree := descendants(p.pid)
-	signalGroup(p.pid, syscall.SIGKILL)
+	for _, m := range groupMembers(p.pid) {
+		tree = append(tree, descendants(m)...)
+	}
+	if p.lingering {
+		syscall.Kill(-p.pid, syscall.SIGKILL) // the leader's pid is not its own any more
+	} else {
+		signalGroup(p.pid, syscall.SIGKILL)
+	}
 	for _, d := range tree {
 		syscall.Kill(d, syscall.SIGKILL)
 	}
@@ -174,6 +186,9 @@ func (s *supervisor) killLeftovers() {
 	for _, c := range children(os.Getpid()) {
 		if tracked[c] {
 			continue
+		}
+		if _, pgid, ok := stat(c); ok && tracked[pgid] {
+			continue // in the group of a process still stopping: its timer's
 		}
 		for _, d := range append([]int{c}, descendants(c)...) {
 			if state, _, ok := stat(d); !ok || state == 'Z' {

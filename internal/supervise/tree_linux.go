@@ -5,6 +5,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -54,8 +55,6 @@ func children(pid int) []int {
 // groupBelowShell lists the living members of the process group led by
 // pid, the leader excepted, when the leader is still running shellExe;
 // ok is false when it is not (it exec'd the command, or shellExe is "").
-// The members are found among this process's descendants: as a child
-// subreaper it owns every process its children started.
 func groupBelowShell(pid int, shellExe string) (members []int, ok bool) {
 	if shellExe == "" {
 		return nil, false
@@ -63,12 +62,33 @@ func groupBelowShell(pid int, shellExe string) (members []int, ok bool) {
 	if exe, err := os.Readlink("/proc/" + strconv.Itoa(pid) + "/exe"); err != nil || exe != shellExe {
 		return nil, false
 	}
-	for _, d := range descendants(os.Getpid()) {
-		if state, pgid, ok := stat(d); ok && pgid == pid && d != pid && state != 'Z' {
-			members = append(members, d)
+	for _, m := range groupMembers(pid) {
+		if m != pid {
+			members = append(members, m)
 		}
 	}
 	return members, true
+}
+
+// groupMembers lists the living members of process group pgid. They are
+// found among this process's descendants: as a child subreaper it owns
+// every process its children started.
+func groupMembers(pgid int) []int {
+	var out []int
+	for _, d := range descendants(os.Getpid()) {
+		if state, g, ok := stat(d); ok && g == pgid && state != 'Z' {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// groupAlive reports whether process group pgid has a member left; one
+// that has exited counts until it is reaped, which hancho hears of (it
+// reaps the orphans), so the last exit is always an event.
+func groupAlive(pgid int) bool {
+	err := syscall.Kill(-pgid, 0)
+	return err == nil || err == syscall.EPERM
 }
 
 // stat returns a process's state letter and process group.
