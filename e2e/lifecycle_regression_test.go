@@ -153,3 +153,32 @@ func TestLifecycleRegressionMissingDirReportedAsCommandNotFound(t *testing.T) {
 	}
 	noneLeft(t, mark)
 }
+
+// Bug: `hancho restart` (or `hancho stop`) of one process armed the
+// shutdown's sweep, which at the stop timeout SIGKILLed every orphan
+// hancho had adopted: here the daemon that d double-forked, while d ran
+// on. Leftovers are swept only when the run ends.
+func TestLifecycleRegressionRestartKilledOtherLeftovers(t *testing.T) {
+	dir := appDir(t, map[string]string{"Procfile": "" +
+		"d: daemon -sleep 1h -hold\n" +
+		"web: stubborn\n"}) // ignores SIGTERM: its restart waits for the kill timer
+	mark := marker(t)
+	env := []string{mark}
+	r := start(t, dir, env, "start", "--no-colour", "-t", "1")
+	daemon, _ := strconv.Atoi(r.WaitLine(`d\.1 +\| daemon started \(pid=(\d+)\)`)[1])
+	f := r.follow()
+	f.WaitLine(`web\.1 +\| ready`)
+	if out, code := runHancho(t, dir, env, "restart", "web"); code != 0 {
+		t.Fatalf("hancho restart web: exit code %d\n%s", code, out)
+	}
+	f.WaitLine(`system +\| sending SIGKILL to web\.1 `)
+	f.WaitLine(`system +\| web\.1 started`)
+	if !alive(daemon) || strings.Contains(r.Stdout(), "leftover") {
+		t.Errorf("restarting web.1 killed d.1's daemon (pid %d)", daemon)
+	}
+	if code := r.stopWith(syscall.SIGINT); code != 130 {
+		t.Errorf("exit code = %d, want 130", code)
+	}
+	waitGone(t, daemon)
+	noneLeft(t, mark)
+}
