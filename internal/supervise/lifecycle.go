@@ -64,6 +64,7 @@ func (s *supervisor) start(p *proc) {
 		return
 	}
 	p.pid, p.output, p.startedAt = st.pid, st.output, time.Now()
+	p.startTick, _ = StartTime(st.pid)
 	p.moved = &moved{w: stream}
 	p.state = stateRunning
 	s.dirty = true

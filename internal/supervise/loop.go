@@ -161,8 +161,9 @@ func (s *supervisor) record() {
 	var run []Running
 	for _, p := range s.procs {
 		if p.alive() {
-			st, _ := StartTime(p.pid)
-			run = append(run, Running{Name: p.spec.Name, PID: p.pid, PGID: p.pid, StartTime: st})
+			// The start time read at the start: a lingering process's
+			// leader is gone, and its pid may be another process's.
+			run = append(run, Running{Name: p.spec.Name, PID: p.pid, PGID: p.pid, StartTime: p.startTick})
 		}
 	}
 	s.opts.Record(run)

@@ -43,6 +43,7 @@ type proc struct {
 	status    Status   // of the last exit
 	hasExited bool     // status is valid
 	startedAt time.Time
+	startTick uint64 // the leader's start time (clock ticks since boot, Linux), for the run record
 
 	restarts     int         // restarts so far
 	recentExits  []time.Time // for crash-loop detection
