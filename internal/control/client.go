@@ -6,10 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
+	"syscall"
 
 	"github.com/hancho-dev/hancho/internal/supervise"
 )
@@ -77,10 +81,7 @@ func (c *Client) Logs(ctx context.Context, names []string, n int, follow bool, f
 			fn(l)
 		}
 	}
-	if ctx.Err() != nil {
-		return nil
-	}
-	return nil // hancho exited: the stream ends
+	return nil // ctx ended, or hancho exited and so did the stream
 }
 
 func (c *Client) call(ctx context.Context, method, op string, q url.Values) (*http.Response, error) {
@@ -90,11 +91,24 @@ func (c *Client) call(ctx context.Context, method, op string, q url.Values) (*ht
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		var op *net.OpError
-		if errors.As(err, &op) && op.Op == "dial" {
-			return nil, ErrNotRunning
-		}
-		return nil, err
+		return nil, c.explain(err)
 	}
 	return resp, nil
+}
+
+// explain turns a failed call into what the user needs to know.
+func (c *Client) explain(err error) error {
+	var op *net.OpError
+	switch {
+	case errors.As(err, &op) && op.Op == "dial" && errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("cannot connect to %s: permission denied; the hancho there answers only the user it runs as", c.path)
+	case errors.As(err, &op) && op.Op == "dial":
+		return ErrNotRunning
+	case errors.Is(err, io.EOF), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+		strings.Contains(err.Error(), "server closed idle connection"):
+		// The server closes a connection it will not answer: that of
+		// another user (SO_PEERCRED), or one that came as it exited.
+		return fmt.Errorf("hancho closed the connection on %s without answering: it answers only the user it runs as, and not once it is exiting", c.path)
+	}
+	return err
 }

@@ -7,7 +7,9 @@
 //	POST /v1/stop?name=worker*      stop processes and keep them stopped
 //	POST /v1/shutdown               stop everything, like Ctrl-C
 //	GET  /v1/logs?name=web&n=100&follow=1
-//	                                recent lines, then new ones (NDJSON)
+//	                                the last n lines of each (all it
+//	                                keeps without n, none with n=0),
+//	                                then new ones (NDJSON)
 package control
 
 import (
@@ -15,6 +17,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -27,6 +30,7 @@ import (
 // Server answers control requests by passing them to the supervisor.
 type Server struct {
 	requests chan supervise.Request
+	closing  chan struct{} // closed when Close begins: the loop reads no more requests
 	http     *http.Server
 	ln       net.Listener
 	path     string
@@ -45,7 +49,7 @@ func Listen(path string) (*Server, error) {
 		ln.Close()
 		return nil, err
 	}
-	s := &Server{requests: make(chan supervise.Request), ln: sameUser{ln}, path: path}
+	s := &Server{requests: make(chan supervise.Request), closing: make(chan struct{}), ln: sameUser{ln}, path: path}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /v1/status", s.simple("status"))
 	mux.HandleFunc("POST /v1/restart", s.simple("restart"))
@@ -60,8 +64,11 @@ func Listen(path string) (*Server, error) {
 // Requests delivers the requests to the supervisor loop.
 func (s *Server) Requests() <-chan supervise.Request { return s.requests }
 
-// Close stops serving and removes the socket.
+// Close stops serving and removes the socket. Call it once the loop has
+// ended: requests still arriving are answered that hancho is exiting, and
+// followers of logs see their stream end.
 func (s *Server) Close() {
+	close(s.closing)
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	s.http.Shutdown(ctx)
@@ -69,11 +76,21 @@ func (s *Server) Close() {
 	os.Remove(s.path)
 }
 
-// ask passes a request to the loop and waits for its reply.
+// errExiting answers requests that come after the loop has ended.
+var errExiting = errors.New("hancho is exiting")
+
+// ask passes a request to the loop and waits for its reply. Once hancho
+// is exiting, a shutdown has nothing left to do and succeeds; anything
+// else fails with errExiting rather than waiting for a loop that is gone.
 func (s *Server) ask(ctx context.Context, op string, names []string) (supervise.Reply, error) {
 	reply := make(chan supervise.Reply, 1)
 	select {
 	case s.requests <- supervise.Request{Op: op, Names: names, Reply: reply}:
+	case <-s.closing:
+		if op == "shutdown" {
+			return supervise.Reply{}, nil
+		}
+		return supervise.Reply{}, errExiting
 	case <-ctx.Done():
 		return supervise.Reply{}, ctx.Err()
 	}
@@ -90,7 +107,7 @@ func (s *Server) simple(op string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		reply, err := s.ask(r.Context(), op, r.URL.Query()["name"])
 		if err != nil {
-			http.Error(w, err.Error(), http.StatusServiceUnavailable)
+			writeError(w, http.StatusServiceUnavailable, err.Error())
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
@@ -101,15 +118,29 @@ func (s *Server) simple(op string) http.HandlerFunc {
 	}
 }
 
+// writeError answers {"error": msg} with status code.
+func writeError(w http.ResponseWriter, code int, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	json.NewEncoder(w).Encode(supervise.Reply{Err: msg})
+}
+
 // logs sends the recent lines of the processes asked for, then, with
 // follow=1, every new line, one JSON object per line.
 func (s *Server) logs(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	n, _ := strconv.Atoi(q.Get("n"))
+	n := -1 // every line kept
+	if v := q.Get("n"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 0 {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("n is %q, not a number of lines >= 0", v))
+			return
+		}
+	}
 	follow := q.Get("follow") == "1" || q.Get("follow") == "true"
 	reply, err := s.ask(r.Context(), "logs", q["name"])
 	if err != nil {
-		http.Error(w, err.Error(), http.StatusServiceUnavailable)
+		writeError(w, http.StatusServiceUnavailable, err.Error())
 		return
 	}
 	w.Header().Set("Content-Type", "application/x-ndjson")
@@ -126,8 +157,14 @@ func (s *Server) logs(w http.ResponseWriter, r *http.Request) {
 	}
 	cursors := make([]cursor, len(reply.Sources))
 	var recent []supervise.LogLine
+	// Since counts n <= 0 as "all"; n=0 asks for none, only the place
+	// to follow from (after the newest line, whatever its number).
+	after, last := uint64(0), max(n, 0)
+	if n == 0 {
+		after = math.MaxUint64
+	}
 	for i, src := range reply.Sources {
-		lines, seq, wait := src.Since(0, n)
+		lines, seq, wait := src.Since(after, last)
 		recent = append(recent, lines...)
 		cursors[i] = cursor{seq, wait}
 	}
@@ -144,37 +181,50 @@ func (s *Server) logs(w http.ResponseWriter, r *http.Request) {
 	// One goroutine per followed process turns its ring's change signal
 	// into a wake-up for this handler.
 	wake := make(chan int, len(cursors))
-	for i := range cursors {
-		go func(i int, wait <-chan struct{}) {
+	watch := func(i int) {
+		go func(wait <-chan struct{}) {
 			select {
 			case <-wait:
 				wake <- i
 			case <-r.Context().Done():
 			}
-		}(i, cursors[i].wait)
+		}(cursors[i].wait)
+	}
+	for i := range cursors {
+		watch(i)
+	}
+	// send writes the lines of source i since its cursor and moves it on.
+	send := func(i int) bool {
+		lines, seq, wait := reply.Sources[i].Since(cursors[i].seq, 0)
+		cursors[i] = cursor{seq, wait}
+		for _, l := range lines {
+			if err := enc.Encode(l); err != nil {
+				return false
+			}
+		}
+		if flusher != nil {
+			flusher.Flush()
+		}
+		return true
 	}
 	for {
 		select {
 		case <-r.Context().Done():
 			return
-		case i := <-wake:
-			lines, seq, wait := reply.Sources[i].Since(cursors[i].seq, 0)
-			cursors[i] = cursor{seq, wait}
-			for _, l := range lines {
-				if err := enc.Encode(l); err != nil {
+		case <-s.closing:
+			// hancho is exiting, its processes' output read to the end:
+			// the last lines, then the stream ends.
+			for i := range cursors {
+				if !send(i) {
 					return
 				}
 			}
-			if flusher != nil {
-				flusher.Flush()
+			return
+		case i := <-wake:
+			if !send(i) {
+				return
 			}
-			go func() {
-				select {
-				case <-wait:
-					wake <- i
-				case <-r.Context().Done():
-				}
-			}()
+			watch(i)
 		}
 	}
 }

@@ -24,13 +24,16 @@ func Held(root string) bool {
 	return false
 }
 
-// WaitReleased waits until no hancho holds the app root's lock: the
-// running one has exited. It returns false after timeout.
+// WaitReleased waits until no hancho holds the app root's lock and the
+// hancho that held it has exited (it lets go of the lock just before).
+// It returns false after timeout.
 func WaitReleased(root string, timeout time.Duration) bool {
-	f, err := os.OpenFile(filepath.Join(Dir(root), "lock"), os.O_RDWR, 0)
+	path := filepath.Join(Dir(root), "lock")
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
 		return true
 	}
+	pid := holder(path)
 	done := make(chan struct{})
 	go func() {
 		defer f.Close()
@@ -40,6 +43,9 @@ func WaitReleased(root string, timeout time.Duration) bool {
 	}()
 	select {
 	case <-done:
+		if pid > 0 {
+			waitEnding(pid)
+		}
 		return true
 	case <-time.After(timeout):
 		return false
@@ -48,8 +54,9 @@ func WaitReleased(root string, timeout time.Duration) bool {
 
 // StopLeftovers stops the recorded processes of a dead run that still
 // run (the same pid and start time): SIGTERM to each process group and
-// every descendant, SIGKILL after timeout. It calls each for every one it
-// stops and returns how many there were.
+// every descendant, SIGKILL after timeout. It returns once they are gone,
+// so that the caller may say so. It calls each for every one it stops and
+// returns how many there were.
 func StopLeftovers(rec *Record, timeout time.Duration, each func(Proc)) int {
 	var pids []int
 	stopped := 0
@@ -67,11 +74,16 @@ func StopLeftovers(rec *Record, timeout time.Duration, each func(Proc)) int {
 		pids = append(pids, tree...)
 	}
 	end := time.Now().Add(timeout)
+	var killed []int
 	for _, pid := range pids {
 		if !waitExit(pid, time.Until(end)) {
 			syscall.Kill(-pid, syscall.SIGKILL)
 			syscall.Kill(pid, syscall.SIGKILL)
+			killed = append(killed, pid)
 		}
+	}
+	for _, pid := range killed {
+		waitEnding(pid) // SIGKILL is not instant
 	}
 	return stopped
 }

@@ -20,3 +20,10 @@ func waitExit(pid int, timeout time.Duration) bool {
 	n, err := unix.Poll(fds, int(timeout.Milliseconds())+1)
 	return err == nil && n > 0
 }
+
+// waitEnding waits for a process on its way out (sent SIGKILL, or past
+// its last act) to be gone. One stuck in the kernel (uninterruptible
+// sleep) is given endingWait.
+func waitEnding(pid int) { waitExit(pid, endingWait) }
+
+const endingWait = 5 * time.Second
