@@ -210,9 +210,6 @@ func TestControlStop(t *testing.T) {
 // for it (up to the stop timeout, then SIGKILL), or two servers run at
 // once and the new one finds its port taken.
 func TestControlRestartWaitsForTheWholeProcess(t *testing.T) {
-	ctlSkipBug(t, "internal/supervise: `hancho restart slow` starts slow.1 again as soon as its shell exits, "+
-		"while the program the shell ran (stubborn, ignoring SIGTERM) still runs: two starts of slow.1 live at once "+
-		"until the stop timeout kills the old one as a leftover")
 	t.Parallel()
 	dir := appDir(t, map[string]string{
 		"Procfile":    "slow: stubborn\n",
@@ -239,9 +236,6 @@ func TestControlRestartWaitsForTheWholeProcess(t *testing.T) {
 // The restarts column counts restarts done: two `hancho restart` while
 // the first one still waits for the process to stop make one restart.
 func TestControlRestartCountsRestartsDone(t *testing.T) {
-	ctlSkipBug(t, "internal/supervise: restartProcs counts every restart request (p.restarts++), "+
-		"also one merged into a restart under way: two `hancho restart slow` during one stop give one new start "+
-		"but `restarts: 2` in hancho status")
 	t.Parallel()
 	dir := appDir(t, map[string]string{
 		"Procfile":    "slow: exec stubborn\n",
