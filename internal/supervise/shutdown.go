@@ -191,12 +191,12 @@ func (s *supervisor) killLeftovers() {
 			continue // in the group of a process still stopping: its timer's
 		}
 		for _, d := range append([]int{c}, descendants(c)...) {
-			if state, _, ok := stat(d); !ok || state == 'Z' {
+			st, ok := StartTime(d)
+			if state, _, found := stat(d); !ok || !found || state == 'Z' {
 				continue // already gone, waiting to be reaped
 			}
 			// Every event after the deadline kills again what is left;
 			// say so once per process (a pid with its start time).
-			st, _ := StartTime(d)
 			if noted, ok := s.killNoted[d]; !ok || noted != st {
 				s.killNoted[d] = st
 				s.print.System("sending SIGKILL to leftover pid %d (%s)", d, CommandLine(d))
