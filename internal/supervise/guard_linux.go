@@ -60,7 +60,7 @@ func Guard(args, env []string, timeout time.Duration, stderr io.Writer) int {
 			Files: []uintptr{0, 1, 2},
 			Sys:   &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM},
 		}
-		pid, exited, err := r.spawn(func() (int, error) { return syscall.ForkExec(self, args, attr) })
+		pid, exited, err := r.spawnWait(func() (int, error) { return syscall.ForkExec(self, args, attr) })
 		started <- result{pid, exited, err}
 		if err == nil {
 			select {} // keep this thread for the child's life; the process exits around it

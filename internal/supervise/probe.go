@@ -96,7 +96,7 @@ func (s *supervisor) execProbe(ctx context.Context, command string, env []string
 		Files: []uintptr{s.launcher.devnull.Fd(), s.launcher.devnull.Fd(), s.launcher.devnull.Fd()},
 		Sys:   &syscall.SysProcAttr{Setpgid: true},
 	}
-	pid, exited, err := s.reaper.spawn(func() (int, error) {
+	pid, exited, err := s.reaper.spawnWait(func() (int, error) {
 		return syscall.ForkExec(Shell, []string{Shell, "-c", command}, attr)
 	})
 	if err != nil {

@@ -15,7 +15,7 @@ import (
 // replaces os/exec's Wait.
 type reaper struct {
 	mu      sync.Mutex
-	waiters map[int]chan<- Status
+	waiters map[int]func(Status)
 	orphan  func() // called after an unknown child is reaped
 	none    func() // called when no child is left
 	sigs    chan os.Signal
@@ -25,7 +25,7 @@ type reaper struct {
 // newReaper starts reaping on SIGCHLD. orphan and none may be nil.
 func newReaper(orphan, none func()) *reaper {
 	r := &reaper{
-		waiters: map[int]chan<- Status{},
+		waiters: map[int]func(Status){},
 		orphan:  orphan,
 		none:    none,
 		sigs:    make(chan os.Signal, 1),
@@ -37,16 +37,27 @@ func newReaper(orphan, none func()) *reaper {
 }
 
 // spawn runs start (which forks a child and returns its pid) under the
-// reaper's lock, so the child's status cannot be reaped before it is claimed.
-func (r *reaper) spawn(start func() (int, error)) (int, <-chan Status, error) {
+// reaper's lock, so the child's status cannot be reaped before it is
+// claimed. onExit is called once with the status, on the reaper's
+// goroutine: it must not block for long.
+func (r *reaper) spawn(start func() (int, error), onExit func(Status)) (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	pid, err := start()
 	if err != nil {
+		return 0, err
+	}
+	r.waiters[pid] = onExit
+	return pid, nil
+}
+
+// spawnWait is spawn for a caller that waits for the status on a channel.
+func (r *reaper) spawnWait(start func() (int, error)) (int, <-chan Status, error) {
+	ch := make(chan Status, 1)
+	pid, err := r.spawn(start, func(st Status) { ch <- st })
+	if err != nil {
 		return 0, nil, err
 	}
-	ch := make(chan Status, 1)
-	r.waiters[pid] = ch
 	return pid, ch, nil
 }
 
@@ -83,7 +94,7 @@ func (r *reaper) reap() {
 			}
 			return
 		}
-		ch, known := r.waiters[pid]
+		onExit, known := r.waiters[pid]
 		delete(r.waiters, pid)
 		r.mu.Unlock()
 		st := Status{Code: ws.ExitStatus()}
@@ -91,7 +102,7 @@ func (r *reaper) reap() {
 			st = Status{Signal: int(ws.Signal())}
 		}
 		if known {
-			ch <- st
+			onExit(st)
 		} else if r.orphan != nil {
 			r.orphan()
 		}

@@ -9,20 +9,25 @@ import (
 // cut there. It bounds the memory of the ring.
 const ringLineMax = 16 << 10
 
-// ring keeps the last lines of a process for `hancho logs`. Slots are
-// reused, so a process in steady state adds lines without allocating. The
+// ring keeps the last lines of a process for `hancho logs`. It grows as
+// lines come, up to its size, then reuses its slots, so a quiet process
+// costs almost nothing and a busy one adds lines without allocating. The
 // reader goroutine adds; control requests read.
 type ring struct {
 	mu      sync.Mutex
-	lines   [][]byte
-	times   []int64 // unix nanoseconds of each line
-	next    int
-	full    bool
+	size    int
+	entries []entry
+	next    int           // once full: the slot to overwrite (the oldest)
 	seq     uint64        // lines added so far
 	changed chan struct{} // closed on the next add; nil when nobody follows
 }
 
-func newRing(n int) *ring { return &ring{lines: make([][]byte, n), times: make([]int64, n)} }
+type entry struct {
+	line []byte
+	time int64 // unix nanoseconds
+}
+
+func newRing(n int) *ring { return &ring{size: n} }
 
 func (r *ring) add(line []byte) {
 	if len(line) > ringLineMax {
@@ -30,13 +35,14 @@ func (r *ring) add(line []byte) {
 	}
 	now := time.Now().UnixNano()
 	r.mu.Lock()
-	r.lines[r.next] = append(r.lines[r.next][:0], line...)
-	r.times[r.next] = now
-	r.next++
-	r.seq++
-	if r.next == len(r.lines) {
-		r.next, r.full = 0, true
+	if len(r.entries) < r.size {
+		r.entries = append(r.entries, entry{line: append([]byte(nil), line...), time: now})
+	} else {
+		e := &r.entries[r.next]
+		e.line, e.time = append(e.line[:0], line...), now
+		r.next = (r.next + 1) % r.size
 	}
+	r.seq++
 	if r.changed != nil {
 		close(r.changed)
 		r.changed = nil
@@ -50,19 +56,16 @@ func (r *ring) add(line []byte) {
 func (r *ring) since(after uint64, n int) ([]LogLine, uint64, <-chan struct{}) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	count := r.seq - min(after, r.seq)
-	held := uint64(r.next)
-	if r.full {
-		held = uint64(len(r.lines))
-	}
-	count = min(count, held)
+	count := min(r.seq-min(after, r.seq), uint64(len(r.entries)))
 	if n > 0 {
 		count = min(count, uint64(n))
 	}
 	out := make([]LogLine, 0, count)
-	for i := count; i > 0; i-- {
-		slot := (r.next - int(i) + len(r.lines)) % len(r.lines)
-		out = append(out, LogLine{Text: string(r.lines[slot]), Time: time.Unix(0, r.times[slot])})
+	held := len(r.entries)
+	for i := int(count); i > 0; i-- {
+		// The newest entry sits just before next (next is 0 until full).
+		e := r.entries[(r.next-i+held)%held]
+		out = append(out, LogLine{Text: string(e.line), Time: time.Unix(0, e.time)})
 	}
 	if r.changed == nil {
 		r.changed = make(chan struct{})

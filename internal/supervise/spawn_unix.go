@@ -14,8 +14,7 @@ const Shell = "/bin/sh"
 // started is a process that is running.
 type started struct {
 	pid    int
-	output *os.File      // read end of its merged stdout and stderr
-	exited <-chan Status // receives its status once
+	output *os.File // read end of its merged stdout and stderr
 }
 
 // launcher starts processes: each in its own process group, stdin from
@@ -37,8 +36,9 @@ func newLauncher(r *reaper) (*launcher, error) {
 
 func (l *launcher) close() { l.devnull.Close() }
 
-// start runs command through the shell in dir with env.
-func (l *launcher) start(command string, env []string, dir string) (*started, error) {
+// start runs command through the shell in dir with env; onExit gets its
+// status (see reaper.spawn).
+func (l *launcher) start(command string, env []string, dir string, onExit func(Status)) (*started, error) {
 	rd, wr, err := os.Pipe()
 	if err != nil {
 		return nil, err
@@ -50,15 +50,15 @@ func (l *launcher) start(command string, env []string, dir string) (*started, er
 		Files: []uintptr{l.devnull.Fd(), wr.Fd(), wr.Fd()},
 		Sys:   &syscall.SysProcAttr{Setpgid: true},
 	}
-	pid, exited, err := l.reaper.spawn(func() (int, error) {
+	pid, err := l.reaper.spawn(func() (int, error) {
 		return syscall.ForkExec(Shell, []string{Shell, "-c", command}, attr)
-	})
+	}, onExit)
 	wr.Close()
 	if err != nil {
 		rd.Close()
 		return nil, err
 	}
-	return &started{pid: pid, output: rd, exited: exited}, nil
+	return &started{pid: pid, output: rd}, nil
 }
 
 // forward passes a signal hancho got (SIGUSR1, SIGUSR2) to the process
