@@ -50,7 +50,9 @@ func (s *supervisor) start(p *proc) {
 		logProbe = s.logProbe(p, gen, probe)
 	}
 	stream := s.stream(p, logProbe)
-	st, err := s.launcher.start(p.spec.Command, p.spec.Env, p.spec.Dir)
+	st, err := s.launcher.start(p.spec.Command, p.spec.Env, p.spec.Dir, func(status Status) {
+		s.post(func() { s.onExit(p, gen, status) })
+	})
 	if err != nil {
 		s.print.System("%s failed to start: %s", p.spec.Name, startError(err, p.spec.Dir))
 		code := codeNotFound
@@ -75,10 +77,6 @@ func (s *supervisor) start(p *proc) {
 		st.output.Close()
 		s.post(func() { s.onDrained(p, gen) })
 	}(p.moved)
-	go func() {
-		status := <-st.exited
-		s.post(func() { s.onExit(p, gen, status) })
-	}()
 	if probe != nil {
 		p.state = stateStarting
 		if probe.Log == "" {
@@ -112,7 +110,9 @@ func (s *supervisor) markReady(p *proc, announce bool) {
 		p.state = stateReady
 		s.print.System("%s ready after %.1fs", p.spec.Name, time.Since(p.startedAt).Seconds())
 	}
-	s.startReady()
+	if s.awaited[p.spec.Type] {
+		s.startReady()
+	}
 }
 
 // onExit handles the exit of p's start number gen.
@@ -230,6 +230,9 @@ func (s *supervisor) settle(p *proc) {
 	case p.restartAsked:
 		p.state = statePending
 		s.start(p)
+	case p.held && p.state == stateFailed: // an optional process whose probe failed
+		p.held = false
+		s.giveUpOn(p, "did not become ready")
 	case p.held:
 		p.state = stateStopped
 	case wantsRestart(pol.Restart, p.status):
@@ -241,9 +244,52 @@ func (s *supervisor) settle(p *proc) {
 		}
 		if !pol.Optional {
 			s.shutdown(p.status.ExitCode())
+			break
 		}
+		s.giveUpOn(p, "has stopped")
 	}
 	s.checkDone()
+}
+
+// giveUpOn handles an optional process that is gone for good (exited, or
+// its probe failed): what waits for its type will never start, so say so;
+// and once nothing runs or can run any more, the run ends, with the code
+// of the first failure.
+func (s *supervisor) giveUpOn(p *proc, why string) {
+	if p.status.Failed() && !s.failed {
+		s.failed, s.failCode = true, p.status.ExitCode()
+	}
+	if s.stopping {
+		return
+	}
+	for _, q := range s.byType[p.spec.Type] {
+		if q.alive() || q.state == statePending || q.state == stateRestarting {
+			return // the type may still become ready
+		}
+	}
+	for _, q := range s.procs {
+		if q.state != statePending || q.held {
+			continue
+		}
+		for _, dep := range q.spec.Policy.DependsOn {
+			if dep == p.spec.Type {
+				q.state = stateStopped
+				s.print.System("%s not started: %s, which it depends on, %s", q.spec.Name, p.spec.Name, why)
+				break
+			}
+		}
+	}
+	for _, q := range s.procs {
+		if q.alive() || q.held || q.state == statePending || q.state == stateRestarting {
+			return
+		}
+	}
+	s.print.System("no process is left to run")
+	code := 0
+	if s.failed {
+		code = s.failCode
+	}
+	s.shutdown(code)
 }
 
 func wantsRestart(r policy.Restart, st Status) bool {

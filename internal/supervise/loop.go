@@ -20,6 +20,10 @@ type supervisor struct {
 	reaper   *reaper
 	procs    []*proc
 	byType   map[string][]*proc
+	awaited  map[string]bool // types some process depends on
+	doneDue  bool            // lookDone is to run once the queue is empty
+	failed   bool            // an optional process failed: failCode is its exit code
+	failCode int
 	events   chan func()
 	quit     chan struct{} // closed when the loop has ended
 
@@ -49,6 +53,7 @@ func Run(opts Options) int {
 		opts:      opts,
 		print:     opts.Printer,
 		byType:    map[string][]*proc{},
+		awaited:   map[string]bool{},
 		events:    make(chan func(), 64),
 		quit:      make(chan struct{}),
 		sweepSent: map[int]bool{},
@@ -78,6 +83,9 @@ func Run(opts Options) int {
 		}
 		s.procs = append(s.procs, p)
 		s.byType[spec.Type] = append(s.byType[spec.Type], p)
+		for _, dep := range spec.Policy.DependsOn {
+			s.awaited[dep] = true
+		}
 	}
 	s.post(s.startReady)
 	return s.loop()
@@ -110,6 +118,9 @@ func (s *supervisor) loop() int {
 			s.shutdown(codeBrokenPipe)
 		case req := <-s.opts.Control:
 			s.control(req)
+		}
+		if s.doneDue && len(s.events) == 0 {
+			s.lookDone()
 		}
 		if s.finishing && s.allDrained() {
 			s.record()

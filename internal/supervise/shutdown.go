@@ -134,11 +134,17 @@ func (s *supervisor) killAll() {
 	s.checkDone()
 }
 
-// checkDone ends the run once shutting down and every process is gone.
+// checkDone asks for a look at whether the run is done, once the events
+// that are already queued have been handled: a thousand processes exiting
+// together make one look at /proc, not a thousand.
+func (s *supervisor) checkDone() { s.doneDue = true }
+
+// lookDone ends the run once shutting down and every process is gone.
 // Descendants left behind (a setsid() job whose worker exited, a daemon)
 // get SIGTERM as soon as they are orphaned, and SIGKILL at the deadline;
 // the run ends when none is left.
-func (s *supervisor) checkDone() {
+func (s *supervisor) lookDone() {
+	s.doneDue = false
 	if !s.stopping || s.finishing {
 		return
 	}
