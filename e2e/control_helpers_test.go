@@ -550,11 +550,3 @@ func ctlLinesOf(out, name string) []string {
 	return lines
 }
 
-// ctlSkipBug skips a test that shows a known bug, unless
-// HANCHO_E2E_BUGS=1 asks to see it fail.
-func ctlSkipBug(t *testing.T, bug string) {
-	t.Helper()
-	if os.Getenv("HANCHO_E2E_BUGS") == "" {
-		t.Skip("BUG: " + bug)
-	}
-}

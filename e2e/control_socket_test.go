@@ -323,9 +323,6 @@ func TestControlOtherUserRefused(t *testing.T) {
 // Another user's `hancho status` is told why it gets nothing: a hancho
 // runs there, as someone else, not "no hancho is running".
 func TestControlOtherUserToldWhy(t *testing.T) {
-	ctlSkipBug(t, "internal/cli (ctl.go client): `hancho status`/`logs`/`restart` as a user who cannot enter .hancho/ "+
-		"say \"no hancho is running in DIR\" (os.Stat of the socket fails with EACCES and is taken for absence); "+
-		"they should say permission denied, as `hancho stop web` does")
 	t.Parallel()
 	if os.Getuid() != 0 {
 		t.Skip("needs root to run a client as another user")

@@ -118,7 +118,6 @@ func TestPolicyShutdownInReverseOrder(t *testing.T) {
 // exit (0.1 s into the shutdown) must not release a while b, whose main
 // process has exited, still has a child holding its output.
 func TestPolicyShutdownOrderWaitsForDependentsStopped(t *testing.T) {
-	t.Skip("BUG: supervise's neededByRunning counts a dependent as gone once its main process has exited (proc.alive), before its exit is announced and while its process group still runs: the settle of any other process then sends the dependency its stop signal, so `sending SIGTERM to a.1` and `a.1 stopped` are printed before `b.1 stopped`, and a stops while b's child still runs (seen as a flake of TestPolicyDependsOnWaitsForReadiness/http without any child)")
 	dir := appDir(t, map[string]string{
 		"Procfile": "a: echo a up; exec sleep 60\n" +
 			"b: (trap '' TERM; sleep 1; echo b child done) & echo b up; exec sleep 60\n" +

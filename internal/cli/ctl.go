@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -36,7 +37,9 @@ func (m *Main) appRoot(g *globals) string {
 func (m *Main) client(g *globals) (*control.Client, string, error) {
 	root := m.appRoot(g)
 	path := rundir.SocketPath(root)
-	if _, err := os.Stat(path); err != nil {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrPermission) {
+		return nil, root, fmt.Errorf("permission denied on %s: only the user who started hancho may control it", path)
+	} else if err != nil {
 		return nil, root, fmt.Errorf("%w in %s; start one with `hancho start`, or name the app with -d", control.ErrNotRunning, root)
 	}
 	return control.NewClient(path), root, nil
