@@ -549,4 +549,3 @@ func ctlLinesOf(out, name string) []string {
 	}
 	return lines
 }
-
