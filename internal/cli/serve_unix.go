@@ -4,6 +4,7 @@ package cli
 
 import (
 	"fmt"
+	"github.com/hancho-dev/hancho/internal/proctree"
 	"os"
 	"os/signal"
 	"strconv"
@@ -34,6 +35,7 @@ func (m *Main) serve(g *globals, sf *startFlags, plan *runPlan) error {
 	signal.Notify(pipes, syscall.SIGPIPE)
 	defer signal.Stop(pipes)
 
+	growStdout(m.Stdout)
 	broken, onError := brokenSignal()
 	sink := output.NewSink(m.Stdout, onError)
 	names := make([]string, len(plan.specs))
@@ -54,7 +56,7 @@ func (m *Main) serve(g *globals, sf *startFlags, plan *runPlan) error {
 	if gp, err := strconv.Atoi(os.Getenv(supervise.GuardEnv)); err == nil {
 		rec.GuardPID = gp
 	}
-	rec.StartTime, _ = supervise.StartTime(rec.PID)
+	rec.StartTime, _ = proctree.StartTime(rec.PID)
 
 	control, stopControl, err := m.controlServer(root, rec)
 	if err != nil {

@@ -2,6 +2,7 @@ package supervise
 
 import (
 	"fmt"
+	"github.com/hancho-dev/hancho/internal/proctree"
 	"io"
 	"os"
 	"os/signal"
@@ -87,7 +88,7 @@ func Guard(args, env []string, timeout time.Duration, stderr io.Writer) int {
 
 // sweep stops every descendant left: SIGTERM, then SIGKILL after timeout.
 func sweep(r *reaper, none <-chan struct{}, timeout time.Duration) {
-	left := descendants(os.Getpid())
+	left := proctree.Descendants(os.Getpid())
 	if len(left) == 0 {
 		return
 	}
@@ -96,12 +97,12 @@ func sweep(r *reaper, none <-chan struct{}, timeout time.Duration) {
 	}
 	deadline := time.NewTimer(timeout)
 	defer deadline.Stop()
-	for len(descendants(os.Getpid())) > 0 {
+	for len(proctree.Descendants(os.Getpid())) > 0 {
 		r.poke()
 		select {
 		case <-none:
 		case <-deadline.C:
-			for _, pid := range descendants(os.Getpid()) {
+			for _, pid := range proctree.Descendants(os.Getpid()) {
 				syscall.Kill(pid, syscall.SIGKILL)
 			}
 			deadline.Reset(timeout)

@@ -4,6 +4,7 @@ package supervise
 
 import (
 	"errors"
+	"github.com/hancho-dev/hancho/internal/proctree"
 	"os"
 	"syscall"
 	"time"
@@ -66,7 +67,7 @@ func (s *supervisor) start(p *proc) {
 		return
 	}
 	p.pid, p.output, p.startedAt = st.pid, st.output, time.Now()
-	p.startTick, _ = StartTime(st.pid)
+	p.startTick, _ = proctree.StartTime(st.pid)
 	p.moved = &moved{w: stream}
 	p.state = stateRunning
 	s.dirty = true

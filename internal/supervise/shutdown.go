@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/hancho-dev/hancho/internal/proctree"
 )
 
 // shutdown stops everything: the stop signal to every process group at
@@ -108,9 +110,9 @@ func (s *supervisor) stopTimeout(p *proc) time.Duration {
 // member of its group (a setsid() job of the program under the shell).
 func (s *supervisor) kill(p *proc) {
 	s.print.System("sending SIGKILL to %s (pid %d)", p.spec.Name, p.pid)
-	tree := descendants(p.pid)
+	tree := proctree.Descendants(p.pid)
 	for _, m := range groupMembers(p.pid) {
-		tree = append(tree, descendants(m)...)
+		tree = append(tree, proctree.Descendants(m)...)
 	}
 	if p.lingering {
 		syscall.Kill(-p.pid, syscall.SIGKILL) // the leader's pid is not its own any more
@@ -154,7 +156,7 @@ func (s *supervisor) lookDone() {
 			return
 		}
 	}
-	if len(descendants(os.Getpid())) == 0 {
+	if len(proctree.Descendants(os.Getpid())) == 0 {
 		s.endRun()
 		return
 	}
@@ -167,16 +169,16 @@ func (s *supervisor) lookDone() {
 // one of its processes: an orphan it adopted as subreaper.
 func (s *supervisor) termOrphans() {
 	tracked := s.trackedPIDs()
-	for _, c := range children(os.Getpid()) {
+	for _, c := range proctree.Children(os.Getpid()) {
 		if tracked[c] || s.sweepSent[c] {
 			continue
 		}
 		s.sweepSent[c] = true
-		state, pgid, ok := stat(c)
+		state, pgid, ok := proctree.Stat(c)
 		if !ok || state == 'Z' || s.signalled[pgid] {
 			continue // gone, or its group already got the stop signal
 		}
-		s.print.System("sending SIGTERM to leftover pid %d (%s)", c, CommandLine(c))
+		s.print.System("sending SIGTERM to leftover pid %d (%s)", c, proctree.CommandLine(c))
 		signalGroup(c, syscall.SIGTERM)
 		if pgid == c {
 			s.signalled[c] = true
@@ -189,23 +191,23 @@ func (s *supervisor) termOrphans() {
 // own timer).
 func (s *supervisor) killLeftovers() {
 	tracked := s.trackedPIDs()
-	for _, c := range children(os.Getpid()) {
+	for _, c := range proctree.Children(os.Getpid()) {
 		if tracked[c] {
 			continue
 		}
-		if _, pgid, ok := stat(c); ok && tracked[pgid] {
+		if _, pgid, ok := proctree.Stat(c); ok && tracked[pgid] {
 			continue // in the group of a process still stopping: its timer's
 		}
-		for _, d := range append([]int{c}, descendants(c)...) {
-			st, ok := StartTime(d)
-			if state, _, found := stat(d); !ok || !found || state == 'Z' {
+		for _, d := range append([]int{c}, proctree.Descendants(c)...) {
+			st, ok := proctree.StartTime(d)
+			if state, _, found := proctree.Stat(d); !ok || !found || state == 'Z' {
 				continue // already gone, waiting to be reaped
 			}
 			// Every event after the deadline kills again what is left;
 			// say so once per process (a pid with its start time).
 			if noted, ok := s.killNoted[d]; !ok || noted != st {
 				s.killNoted[d] = st
-				s.print.System("sending SIGKILL to leftover pid %d (%s)", d, CommandLine(d))
+				s.print.System("sending SIGKILL to leftover pid %d (%s)", d, proctree.CommandLine(d))
 			}
 			syscall.Kill(d, syscall.SIGKILL)
 		}

@@ -6,18 +6,6 @@ package supervise
 // init and only process groups can be stopped.
 func becomeSubreaper() error { return nil }
 
-func descendants(int) []int { return nil }
-
-// StartTime is not known off Linux.
-func StartTime(int) (uint64, bool) { return 0, false }
-
-// CommandLine is not known off Linux.
-func CommandLine(int) string { return "" }
-
-func stat(int) (byte, int, bool) { return 0, 0, false }
-
-func children(int) []int { return nil }
-
 // groupBelowShell is Linux-only: elsewhere the whole group gets a
 // forwarded signal.
 func groupBelowShell(int, string) ([]int, bool) { return nil, false }
