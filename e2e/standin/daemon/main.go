@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command daemon double-forks a daemon, the classic way: the launcher
 // starts an intermediate child in a new session (setsid), which starts the
 // daemon and exits at once, so the daemon is an orphan in a session of its

@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command flood writes numbered lines as fast as it can, to prove that
 // every byte reaches hancho's stdout once, whole and in order.
 //

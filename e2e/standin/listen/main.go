@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command listen stands in for a service that takes a while to come up,
 // like redis or a web server: it waits -delay, then listens on a TCP port
 // and answers HTTP. For its first -busy after listening it answers 503

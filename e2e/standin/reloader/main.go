@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command reloader stands in for `bench serve`: werkzeug's development
 // server with its reloader. The parent runs itself again as a child in
 // the same process group; the child holds the port and answers HTTP. On

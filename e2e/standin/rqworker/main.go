@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command rqworker stands in for an RQ worker (`bench worker`): it takes
 // jobs one at a time and runs each in a forked "work horse" that calls
 // setsid(), so a signal to the worker's process group does not reach the

@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command scheduler stands in for `bench schedule`: it takes a lock file
 // and runs until a signal ends it (it handles none). When another
 // scheduler holds the lock it says so and exits 0 at once, which under

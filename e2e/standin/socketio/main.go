@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command socketio stands in for Frappe's realtime server (`node
 // apps/frappe/socketio.js`): it reads redis_queue and socketio_port from
 // sites/common_site_config.json, serves HTTP on socketio_port, and

@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command stubborn stands in for a process with its own ideas about
 // signals: by default it ignores SIGTERM, so only SIGKILL ends it (add
 // PIPE to -ignore to survive a closed stdout too, like Python). It

@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command watcher stands in for `bench watch`: a tree of processes
 // (watcher -> sh -> child -> grandchild, like python -> sh -> yarn ->
 // esbuild). The grandchild keeps printing in partial lines: "grandchild:
