@@ -81,7 +81,7 @@ func (m *Main) serve(g *globals, sf *startFlags, plan *runPlan) error {
 				fmt.Fprintf(m.Stderr, "hancho: warning: cannot write the run record: %v\n", err)
 			}
 		},
-		LogLines: logLines,
+		KeepLogs: true,
 	})
 	rundir.Remove(root)
 	for _, f := range plan.logs {
@@ -89,6 +89,3 @@ func (m *Main) serve(g *globals, sf *startFlags, plan *runPlan) error {
 	}
 	return exitError{code}
 }
-
-// logLines is how many recent lines of each process `hancho logs` can show.
-const logLines = 1000

@@ -78,8 +78,8 @@ func Run(opts Options) int {
 
 	for i, spec := range opts.Specs {
 		p := &proc{spec: spec, nth: i, state: statePending}
-		if opts.LogLines > 0 {
-			p.ring = newRing(opts.LogLines)
+		if opts.KeepLogs {
+			p.ring = newRing()
 		}
 		s.procs = append(s.procs, p)
 		s.byType[spec.Type] = append(s.byType[spec.Type], p)

@@ -66,16 +66,15 @@ func (p *proc) alive() bool { return p.pid != 0 && !p.exited }
 // and the log probe.
 func (s *supervisor) stream(p *proc, probe func([]byte)) *output.Stream {
 	st := s.print.Stream(p.spec.Name, p.nth, p.spec.Quiet)
-	if p.spec.Log != nil {
-		st.Copy(p.spec.Log)
-	}
-	ring := p.ring
 	switch {
-	case ring != nil && probe != nil:
-		st.Tap(func(line []byte) { ring.add(line); probe(line) })
-	case ring != nil:
-		st.Tap(ring.add)
-	case probe != nil:
+	case p.spec.Log != nil && p.ring != nil:
+		st.Copy(io.MultiWriter(p.ring, p.spec.Log))
+	case p.spec.Log != nil:
+		st.Copy(p.spec.Log)
+	case p.ring != nil:
+		st.Copy(p.ring)
+	}
+	if probe != nil {
 		st.Tap(probe)
 	}
 	return st

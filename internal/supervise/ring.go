@@ -5,72 +5,108 @@ import (
 	"time"
 )
 
-// ringLineMax is the longest line kept for `hancho logs`; longer lines are
-// cut there. It bounds the memory of the ring.
-const ringLineMax = 16 << 10
+// ringBytes bounds the recent output kept per process for `hancho logs`:
+// about a thousand lines of a hundred bytes.
+const ringBytes = 128 << 10
 
-// ring keeps the last lines of a process for `hancho logs`. It grows as
-// lines come, up to its size, then reuses its slots, so a quiet process
-// costs almost nothing and a busy one adds lines without allocating. The
-// reader goroutine adds; control requests read.
+// ringMarks bounds how many write times are kept per process.
+const ringMarks = 1024
+
+// ring keeps the recent raw output of a process for `hancho logs`, as an
+// io.Writer the output stream copies into: one append and one clock read
+// per batch read from the pipe, never per line, so the hot path pays almost
+// nothing. Lines are found when someone asks. It holds at most ringBytes
+// (plus as much again before it compacts), allocated as output comes.
 type ring struct {
 	mu      sync.Mutex
-	size    int
-	entries []entry
-	next    int           // once full: the slot to overwrite (the oldest)
-	seq     uint64        // lines added so far
-	changed chan struct{} // closed on the next add; nil when nobody follows
+	data    []byte        // the newest output, ending at byte total
+	total   uint64        // bytes written so far
+	marks   []mark        // when each recent write ended
+	changed chan struct{} // closed on the next write; nil when nobody follows
 }
 
-type entry struct {
-	line []byte
-	time int64 // unix nanoseconds
+// mark records that output up to byte end was written at time t.
+type mark struct {
+	end uint64
+	t   int64 // unix nanoseconds
 }
 
-func newRing(n int) *ring { return &ring{size: n} }
+func newRing() *ring { return &ring{} }
 
-func (r *ring) add(line []byte) {
-	if len(line) > ringLineMax {
-		line = line[:ringLineMax]
-	}
+// Write appends raw output. It never fails.
+func (r *ring) Write(p []byte) (int, error) {
 	now := time.Now().UnixNano()
 	r.mu.Lock()
-	if len(r.entries) < r.size {
-		r.entries = append(r.entries, entry{line: append([]byte(nil), line...), time: now})
-	} else {
-		e := &r.entries[r.next]
-		e.line, e.time = append(e.line[:0], line...), now
-		r.next = (r.next + 1) % r.size
+	r.data = keepLast(append(r.data, p...), ringBytes)
+	r.total += uint64(len(p))
+	r.marks = append(r.marks, mark{end: r.total, t: now})
+	if len(r.marks) > 2*ringMarks {
+		r.marks = append(r.marks[:0], r.marks[len(r.marks)-ringMarks:]...)
 	}
-	r.seq++
 	if r.changed != nil {
 		close(r.changed)
 		r.changed = nil
 	}
 	r.mu.Unlock()
+	return len(p), nil
 }
 
-// since returns the lines added after sequence number after (at most the
-// last n when n > 0, and never more than the ring holds), the sequence
-// number of the newest, and a channel closed when another line arrives.
+// keepLast drops all but the last n bytes of b once it holds twice that,
+// moving them to the front so the buffer is reused.
+func keepLast(b []byte, n int) []byte {
+	if len(b) <= 2*n {
+		return b
+	}
+	return append(b[:0], b[len(b)-n:]...)
+}
+
+// since returns the complete lines that end after byte offset after (the
+// last n of them when n > 0), the offset the newest ends at, and a channel
+// closed when more output arrives. A line cut by the start of what is
+// kept is left out.
 func (r *ring) since(after uint64, n int) ([]LogLine, uint64, <-chan struct{}) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	count := min(r.seq-min(after, r.seq), uint64(len(r.entries)))
-	if n > 0 {
-		count = min(count, uint64(n))
-	}
-	out := make([]LogLine, 0, count)
-	held := len(r.entries)
-	for i := int(count); i > 0; i-- {
-		// The newest entry sits just before next (next is 0 until full).
-		e := r.entries[(r.next-i+held)%held]
-		out = append(out, LogLine{Text: string(e.line), Time: time.Unix(0, e.time)})
-	}
 	if r.changed == nil {
 		r.changed = make(chan struct{})
 	}
-	return out, r.seq, r.changed
+	first := r.total - uint64(len(r.data)) // offset of data[0]
+	var ends []int                         // index after each '\n' in data
+	for i, c := range r.data {
+		if c == '\n' {
+			ends = append(ends, i+1)
+		}
+	}
+	seq := after
+	if len(ends) > 0 {
+		seq = max(after, first+uint64(ends[len(ends)-1]))
+	}
+	begin := 0 // where the first whole line starts
+	if first > 0 && len(ends) > 0 {
+		begin, ends = ends[0], ends[1:] // the first line may be cut
+	}
+	var lines []LogLine
+	m := 0
+	for _, e := range ends {
+		start := begin
+		begin = e
+		end := first + uint64(e)
+		if end <= after {
+			continue
+		}
+		for m < len(r.marks) && r.marks[m].end < end {
+			m++
+		}
+		var t time.Time
+		if m < len(r.marks) {
+			t = time.Unix(0, r.marks[m].t)
+		}
+		lines = append(lines, LogLine{Text: string(r.data[start : e-1]), Time: t})
+	}
+	if n > 0 && len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return lines, seq, r.changed
 }
 
 // LogSource reads the recent and new lines of one process.

@@ -6,44 +6,85 @@ import (
 	"testing"
 )
 
+func ringTexts(lines []LogLine) string {
+	var out []string
+	for _, l := range lines {
+		out = append(out, l.Text)
+	}
+	return strings.Join(out, ",")
+}
+
 func TestRing(t *testing.T) {
 	tests := []struct {
-		size, add, after, n int
-		want                string
+		name   string
+		writes []string
+		after  int // index into the results of an earlier since, -1 for 0
+		n      int
+		want   string
 	}{
-		{size: 3, add: 2, want: "0,1"},
-		{size: 3, add: 3, want: "0,1,2"},
-		{size: 3, add: 5, want: "2,3,4"},
-		{size: 3, add: 7, n: 2, want: "5,6"},
-		{size: 3, add: 7, after: 5, want: "5,6"},
-		{size: 3, add: 7, after: 6, want: "6"},
-		{size: 3, add: 7, after: 7, want: ""},
-		{size: 3, add: 0, want: ""},
-		{size: 1, add: 4, want: "3"},
+		{"whole lines", []string{"a\nb\n"}, -1, 0, "a,b"},
+		{"lines across writes", []string{"par", "tial\nx"}, -1, 0, "partial"},
+		{"last n", []string{"1\n2\n3\n4\n"}, -1, 2, "3,4"},
+		{"empty line kept", []string{"\n\n"}, -1, 0, ","},
+		{"nothing yet", nil, -1, 0, ""},
 	}
 	for _, tt := range tests {
-		r := newRing(tt.size)
-		for i := 0; i < tt.add; i++ {
-			r.add([]byte(fmt.Sprint(i)))
+		r := newRing()
+		for _, w := range tt.writes {
+			r.Write([]byte(w))
 		}
-		lines, seq, _ := r.since(uint64(tt.after), tt.n)
-		var got []string
-		for _, l := range lines {
-			got = append(got, l.Text)
-		}
-		if strings.Join(got, ",") != tt.want || seq != uint64(tt.add) {
-			t.Errorf("%+v: got %q seq %d, want %q seq %d", tt, got, seq, tt.want, tt.add)
+		lines, _, _ := r.since(0, tt.n)
+		if got := ringTexts(lines); got != tt.want {
+			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
 		}
 	}
 }
 
-func TestRingSteadyStateDoesNotAllocate(t *testing.T) {
-	r := newRing(4)
-	line := []byte("a line of output")
-	for i := 0; i < 8; i++ {
-		r.add(line)
+func TestRingFollow(t *testing.T) {
+	r := newRing()
+	r.Write([]byte("a\nb"))
+	lines, seq, changed := r.since(0, 0)
+	if ringTexts(lines) != "a" {
+		t.Fatalf("first: %q", ringTexts(lines))
 	}
-	if allocs := testing.AllocsPerRun(100, func() { r.add(line) }); allocs > 0 {
-		t.Errorf("%.1f allocations per line once full, want 0", allocs)
+	r.Write([]byte("\nc\n"))
+	select {
+	case <-changed:
+	default:
+		t.Fatal("a write did not wake the follower")
+	}
+	lines, _, _ = r.since(seq, 0)
+	if got := ringTexts(lines); got != "b,c" {
+		t.Errorf("after %d: got %q, want b,c", seq, got)
+	}
+}
+
+func TestRingKeepsTheNewestWholeLines(t *testing.T) {
+	r := newRing()
+	for i := 0; i < 20000; i++ {
+		fmt.Fprintf(r, "line %05d %s\n", i, strings.Repeat("x", 80))
+	}
+	lines, _, _ := r.since(0, 0)
+	if len(lines) == 0 || lines[len(lines)-1].Text[:10] != "line 19999" {
+		t.Fatalf("newest line missing: %d lines", len(lines))
+	}
+	for _, l := range lines {
+		if len(l.Text) != 91 || !strings.HasPrefix(l.Text, "line ") {
+			t.Fatalf("a cut line was returned: %q", l.Text)
+		}
+	}
+	if len(r.data) > 2*ringBytes || len(lines) < ringBytes/91-1 {
+		t.Errorf("holds %d bytes, %d lines; want at most %d bytes and at least %d lines", len(r.data), len(lines), 2*ringBytes, ringBytes/91-1)
+	}
+}
+
+func TestRingWriteDoesNotAllocateOnceWarm(t *testing.T) {
+	r := newRing()
+	batch := []byte(strings.Repeat("a line of output\n", 100))
+	for i := 0; i < 400; i++ {
+		r.Write(batch)
+	}
+	if allocs := testing.AllocsPerRun(100, func() { r.Write(batch) }); allocs > 0 {
+		t.Errorf("%.1f allocations per write once warm, want 0", allocs)
 	}
 }

@@ -44,9 +44,9 @@ type Options struct {
 	// Control, when not nil, delivers requests from `hancho status`,
 	// `restart`, `stop` and `logs`.
 	Control <-chan Request
-	// LogLines is how many recent lines of each process are kept for
-	// `hancho logs`; 0 keeps none.
-	LogLines int
+	// KeepLogs keeps each process's recent output (about 128 KiB) for
+	// `hancho logs`.
+	KeepLogs bool
 }
 
 // Running is a process that is running, for the run record.
