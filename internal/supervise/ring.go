@@ -61,7 +61,9 @@ func keepLast(b []byte, n int) []byte {
 }
 
 // since returns the complete lines that end after byte offset after (the
-// last n of them when n > 0), the offset the newest ends at, and a channel
+// last n of them when n > 0), the offset the newest line ends at (also
+// when after is past it: a follower that asked for no recent line goes on
+// from there), and a channel
 // closed when more output arrives. A line cut by the start of what is
 // kept is left out.
 func (r *ring) since(after uint64, n int) ([]LogLine, uint64, <-chan struct{}) {
@@ -77,9 +79,11 @@ func (r *ring) since(after uint64, n int) ([]LogLine, uint64, <-chan struct{}) {
 			ends = append(ends, i+1)
 		}
 	}
-	seq := after
+	// The newest complete line ends here, whatever after asked: a
+	// follower goes on from it.
+	seq := first
 	if len(ends) > 0 {
-		seq = max(after, first+uint64(ends[len(ends)-1]))
+		seq = first + uint64(ends[len(ends)-1])
 	}
 	begin := 0 // where the first whole line starts
 	if first > 0 && len(ends) > 0 {

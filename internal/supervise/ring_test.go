@@ -88,3 +88,16 @@ func TestRingWriteDoesNotAllocateOnceWarm(t *testing.T) {
 		t.Errorf("%.1f allocations per write once warm, want 0", allocs)
 	}
 }
+
+func TestRingFollowFromNow(t *testing.T) {
+	r := newRing()
+	r.Write([]byte("old\n"))
+	lines, seq, _ := r.since(^uint64(0), 0) // -n 0: nothing recent
+	if len(lines) != 0 || seq != 4 {
+		t.Fatalf("got %q, seq %d; want none, seq 4", ringTexts(lines), seq)
+	}
+	r.Write([]byte("new\n"))
+	if lines, _, _ = r.since(seq, 0); ringTexts(lines) != "new" {
+		t.Errorf("then got %q, want new", ringTexts(lines))
+	}
+}
