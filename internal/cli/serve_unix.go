@@ -27,7 +27,7 @@ func (m *Main) serve(g *globals, sf *startFlags, plan *runPlan) error {
 	defer unlock()
 
 	sigs := make(chan os.Signal, 8)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGUSR1, syscall.SIGUSR2)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2)
 	defer signal.Stop(sigs)
 	// Asked for, SIGPIPE makes a write to a closed stdout fail with EPIPE
 	// instead of killing hancho and orphaning its processes.
