@@ -239,42 +239,7 @@ func (c *ctlCursor) Next(pattern string) []string {
 }
 
 func (c *ctlCursor) next(re *regexp.Regexp) ([]string, error) {
-	timeout := time.After(deadline)
-	done := c.r.done
-	for {
-		l := c.r.stdout
-		l.mu.Lock()
-		data, change := l.buf.Bytes(), l.change
-		for {
-			i := bytes.IndexByte(data[c.off:], '\n')
-			if i < 0 {
-				break
-			}
-			line := data[c.off : c.off+i]
-			c.off += i + 1
-			if m := re.FindSubmatch(line); m != nil {
-				l.mu.Unlock()
-				out := make([]string, len(m))
-				for j, s := range m {
-					out[j] = string(s)
-				}
-				return out, nil
-			}
-		}
-		l.mu.Unlock()
-		select {
-		case <-change:
-		case <-done:
-			done = nil // hancho exited: one last look at what it wrote
-			select {
-			case <-change:
-			default:
-				return nil, fmt.Errorf("hancho exited without printing it")
-			}
-		case <-timeout:
-			return nil, fmt.Errorf("not seen within %s", deadline)
-		}
-	}
+	return nextLine(c.r, &c.off, re)
 }
 
 // ctlGuard returns the pids of the two hancho processes of a start: the

@@ -364,3 +364,45 @@ func assertPortFree(t *testing.T, port int) {
 }
 
 var _ = io.Discard
+
+// nextLine waits for the next whole stdout line of r after byte *off that
+// matches re, moves *off past it and returns its submatches. Every helper
+// that reads hancho's output line after line goes through it.
+func nextLine(r *Run, off *int, re *regexp.Regexp) ([]string, error) {
+	timeout := time.After(deadline)
+	done := r.done
+	for {
+		l := r.stdout
+		l.mu.Lock()
+		data, change := l.buf.Bytes(), l.change
+		for {
+			i := bytes.IndexByte(data[*off:], '\n')
+			if i < 0 {
+				break
+			}
+			line := data[*off : *off+i]
+			*off += i + 1
+			if m := re.FindSubmatch(line); m != nil {
+				l.mu.Unlock()
+				out := make([]string, len(m))
+				for j, s := range m {
+					out[j] = string(s)
+				}
+				return out, nil
+			}
+		}
+		l.mu.Unlock()
+		select {
+		case <-change:
+		case <-done:
+			done = nil // hancho exited: one last look at what it wrote
+			select {
+			case <-change:
+			default:
+				return nil, fmt.Errorf("hancho exited without printing it after what was already read")
+			}
+		case <-timeout:
+			return nil, fmt.Errorf("not seen within %s", deadline)
+		}
+	}
+}

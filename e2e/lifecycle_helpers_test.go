@@ -33,44 +33,11 @@ func (r *Run) follow() *follower { return &follower{r: r} }
 // submatches.
 func (f *follower) WaitLine(pattern string) []string {
 	f.r.t.Helper()
-	re := regexp.MustCompile(pattern)
-	timeout := time.After(deadline)
-	done := f.r.done
-	for {
-		l := f.r.stdout
-		l.mu.Lock()
-		data, change := l.buf.Bytes(), l.change
-		for {
-			i := bytes.IndexByte(data[f.off:], '\n')
-			if i < 0 {
-				break
-			}
-			line := data[f.off : f.off+i]
-			f.off += i + 1
-			if m := re.FindSubmatch(line); m != nil {
-				l.mu.Unlock()
-				out := make([]string, len(m))
-				for j, s := range m {
-					out[j] = string(s)
-				}
-				return out
-			}
-		}
-		l.mu.Unlock()
-		select {
-		case <-change:
-		case <-done:
-			// cmd.Wait has copied all of hancho's output: one last look.
-			done = nil
-			select {
-			case <-change:
-			default:
-				f.r.t.Fatalf("hancho exited without printing a line matching %q after what was already read", pattern)
-			}
-		case <-timeout:
-			f.r.t.Fatalf("no line matching %q within %s", pattern, deadline)
-		}
+	m, err := nextLine(f.r, &f.off, regexp.MustCompile(pattern))
+	if err != nil {
+		f.r.t.Fatalf("waiting for a line matching %q: %v", pattern, err)
 	}
+	return m
 }
 
 // runHancho runs another `hancho args...` in dir (a control command such

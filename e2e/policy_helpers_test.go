@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"bufio"
-	"bytes"
 	"regexp"
 	"strconv"
 	"strings"
@@ -51,39 +50,11 @@ func polFollow(r *Run) *polCursor { return &polCursor{r: r} }
 // next waits for the next line matching pattern and returns its submatches.
 func (c *polCursor) next(pattern string) []string {
 	c.r.t.Helper()
-	re := regexp.MustCompile(pattern)
-	timeout := time.After(deadline)
-	done := c.r.done
-	for {
-		l := c.r.stdout
-		l.mu.Lock()
-		data, change := l.buf.Bytes(), l.change
-		for {
-			i := bytes.IndexByte(data[c.off:], '\n')
-			if i < 0 {
-				break
-			}
-			line := string(data[c.off : c.off+i])
-			c.off += i + 1
-			if m := re.FindStringSubmatch(line); m != nil {
-				l.mu.Unlock()
-				return m
-			}
-		}
-		l.mu.Unlock()
-		select {
-		case <-change:
-		case <-done:
-			done = nil // hancho has exited: one last look at what it wrote
-			select {
-			case <-change:
-			default:
-				c.r.t.Fatalf("hancho exited without printing a line matching %q after those already read", pattern)
-			}
-		case <-timeout:
-			c.r.t.Fatalf("no line matching %q within %s", pattern, deadline)
-		}
+	m, err := nextLine(c.r, &c.off, regexp.MustCompile(pattern))
+	if err != nil {
+		c.r.t.Fatalf("waiting for a line matching %q: %v", pattern, err)
 	}
+	return m
 }
 
 // polLines splits output into lines.
