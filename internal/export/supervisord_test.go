@@ -23,7 +23,13 @@ import (
 func TestSupervisordRunsTheExport(t *testing.T) {
 	supervisord, err := exec.LookPath("supervisord")
 	if err != nil {
-		t.Fatal("supervisord is not installed; install Debian's supervisor package (apt-get install supervisor), which CI installs")
+		// .ci/run installs it, so in CI its absence is a failure; on a
+		// machine with only Go the test says what it needs and skips.
+		msg := "supervisord is not installed; install Debian's supervisor package (apt-get install supervisor), which .ci/run installs"
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
 	}
 	srv := newHelperServer(t)
 	spec := trickySpec(t, srv.path)
