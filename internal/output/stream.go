@@ -130,16 +130,7 @@ func (s *Stream) Flush() {
 	if len(s.carry) == 0 {
 		return
 	}
-	if s.copy != nil {
-		s.copy.Write([]byte{'\n'})
-	}
-	s.carry = append(s.carry, '\n')
-	line := s.carry
-	s.carry = nil
-	copy := s.copy
-	s.copy = nil // the newline is already there
-	s.Write(line)
-	s.copy = copy
+	s.Write([]byte{'\n'}) // ends the pending line, in the copy too
 }
 
 func (s *Stream) resetCarry() {

@@ -1,6 +1,7 @@
 package supervise
 
 import (
+	"bytes"
 	"sync"
 	"time"
 )
@@ -73,31 +74,28 @@ func (r *ring) since(after uint64, n int) ([]LogLine, uint64, <-chan struct{}) {
 		r.changed = make(chan struct{})
 	}
 	first := r.total - uint64(len(r.data)) // offset of data[0]
-	var ends []int                         // index after each '\n' in data
-	for i, c := range r.data {
-		if c == '\n' {
-			ends = append(ends, i+1)
-		}
-	}
+	last := bytes.LastIndexByte(r.data, '\n')
 	// The newest complete line ends here, whatever after asked: a
 	// follower goes on from it.
-	seq := first
-	if len(ends) > 0 {
-		seq = first + uint64(ends[len(ends)-1])
+	seq := first + uint64(last+1)
+	if last < 0 || after >= seq {
+		return nil, seq, r.changed
 	}
-	begin := 0 // where the first whole line starts
-	if first > 0 && len(ends) > 0 {
-		begin, ends = ends[0], ends[1:] // the first line may be cut
+	// Where to read from: a follower's offset is a line boundary, so a
+	// wake-up reads only what is new; else from the first whole line (the
+	// first one kept may be cut).
+	start := 0
+	switch {
+	case after >= first:
+		start = int(after - first)
+	case first > 0:
+		start = bytes.IndexByte(r.data, '\n') + 1
 	}
 	var lines []LogLine
 	m := 0
-	for _, e := range ends {
-		start := begin
-		begin = e
+	for start <= last {
+		e := start + bytes.IndexByte(r.data[start:], '\n') + 1
 		end := first + uint64(e)
-		if end <= after {
-			continue
-		}
 		for m < len(r.marks) && r.marks[m].end < end {
 			m++
 		}
@@ -106,6 +104,7 @@ func (r *ring) since(after uint64, n int) ([]LogLine, uint64, <-chan struct{}) {
 			t = time.Unix(0, r.marks[m].t)
 		}
 		lines = append(lines, LogLine{Text: string(r.data[start : e-1]), Time: t})
+		start = e
 	}
 	if n > 0 && len(lines) > n {
 		lines = lines[len(lines)-n:]

@@ -101,3 +101,24 @@ func TestRingFollowFromNow(t *testing.T) {
 		t.Errorf("then got %q, want new", ringTexts(lines))
 	}
 }
+
+func TestRingFollowAcrossCompaction(t *testing.T) {
+	r := newRing()
+	line := strings.Repeat("y", 99) + "\n"
+	for i := 0; i < 5000; i++ {
+		r.Write([]byte(line))
+	}
+	_, seq, _ := r.since(0, 1)
+	for i := 0; i < 3000; i++ { // enough to compact the buffer again
+		fmt.Fprintf(r, "new %04d\n", i)
+	}
+	lines, _, _ := r.since(seq, 0)
+	if len(lines) == 0 || lines[len(lines)-1].Text != "new 2999" {
+		t.Fatalf("got %d lines ending %q", len(lines), lines[len(lines)-1].Text)
+	}
+	for i, l := range lines {
+		if !strings.HasPrefix(l.Text, "new ") {
+			t.Fatalf("line %d is old or cut: %q", i, l.Text)
+		}
+	}
+}
