@@ -137,17 +137,7 @@ func compatStartWith(t *testing.T, dir string, env []string, hook func(*exec.Cmd
 		}
 		close(r.done)
 	}()
-	t.Cleanup(func() {
-		select {
-		case <-r.done:
-		default:
-			syscall.Kill(cmd.Process.Pid, syscall.SIGKILL)
-			<-r.done
-		}
-		if t.Failed() {
-			t.Logf("hancho stdout:\n%s\nhancho stderr:\n%s", r.stdout.String(), r.stderr.String())
-		}
-	})
+	r.killOnCleanup()
 	return r
 }
 

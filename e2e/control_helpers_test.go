@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/hancho-dev/hancho/internal/proctree"
 )
 
 // ctlResult is what a finished control command (`hancho status`, ...) did.
@@ -252,29 +254,13 @@ func ctlGuard(t *testing.T, r *Run) (guard, supervisor int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range ctlChildren(guard) {
+	for _, c := range proctree.Children(guard) {
 		if link, err := os.Readlink("/proc/" + strconv.Itoa(c) + "/exe"); err == nil && link == exe {
 			return guard, c
 		}
 	}
-	t.Fatalf("no supervisor under the guard %d (children: %v)", guard, ctlChildren(guard))
+	t.Fatalf("no supervisor under the guard %d (children: %v)", guard, proctree.Children(guard))
 	return 0, 0
-}
-
-// ctlChildren lists pid's children.
-func ctlChildren(pid int) []int {
-	base := "/proc/" + strconv.Itoa(pid) + "/task"
-	tasks, _ := os.ReadDir(base)
-	var out []int
-	for _, task := range tasks {
-		data, _ := os.ReadFile(base + "/" + task.Name() + "/children")
-		for _, f := range strings.Fields(string(data)) {
-			if c, err := strconv.Atoi(f); err == nil {
-				out = append(out, c)
-			}
-		}
-	}
-	return out
 }
 
 // ctlKillRun makes r a dead run, as a crash or kill -9 would: both hancho

@@ -118,18 +118,24 @@ func start(t *testing.T, dir string, env []string, argv ...string) *Run {
 		r.err = cmd.Wait()
 		close(r.done)
 	}()
-	t.Cleanup(func() {
+	r.killOnCleanup()
+	return r
+}
+
+// killOnCleanup makes the end of the test kill hancho if it still runs,
+// and show what it printed when the test failed.
+func (r *Run) killOnCleanup() {
+	r.t.Cleanup(func() {
 		select {
 		case <-r.done:
 		default:
-			syscall.Kill(cmd.Process.Pid, syscall.SIGKILL)
+			syscall.Kill(r.Cmd.Process.Pid, syscall.SIGKILL)
 			<-r.done
 		}
-		if t.Failed() {
-			t.Logf("hancho stdout:\n%s\nhancho stderr:\n%s", r.stdout.String(), r.stderr.String())
+		if r.t.Failed() {
+			r.t.Logf("hancho stdout:\n%s\nhancho stderr:\n%s", r.stdout.String(), r.stderr.String())
 		}
 	})
-	return r
 }
 
 // Signal sends sig to hancho.

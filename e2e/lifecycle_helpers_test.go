@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/hancho-dev/hancho/internal/proctree"
 )
 
 // follower reads a Run's stdout in order: each WaitLine looks only at the
@@ -80,22 +82,6 @@ func (r *Run) stopTimed(sig syscall.Signal) (int, time.Duration) {
 	return code, time.Since(began)
 }
 
-// childrenOf lists pid's children.
-func childrenOf(pid int) []int {
-	base := "/proc/" + strconv.Itoa(pid) + "/task"
-	tasks, _ := os.ReadDir(base)
-	var out []int
-	for _, task := range tasks {
-		data, _ := os.ReadFile(base + "/" + task.Name() + "/children")
-		for _, f := range strings.Fields(string(data)) {
-			if c, err := strconv.Atoi(f); err == nil {
-				out = append(out, c)
-			}
-		}
-	}
-	return out
-}
-
 // supervisorPID returns the pid of the supervisor under the guard: the
 // child of guardPID running the hancho binary.
 func supervisorPID(t *testing.T, guardPID int) int {
@@ -104,12 +90,12 @@ func supervisorPID(t *testing.T, guardPID int) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range childrenOf(guardPID) {
+	for _, c := range proctree.Children(guardPID) {
 		if exe, err := os.Readlink("/proc/" + strconv.Itoa(c) + "/exe"); err == nil && exe == want {
 			return c
 		}
 	}
-	t.Fatalf("no supervisor under the guard %d (children: %v)", guardPID, childrenOf(guardPID))
+	t.Fatalf("no supervisor under the guard %d (children: %v)", guardPID, proctree.Children(guardPID))
 	return 0
 }
 
@@ -118,7 +104,7 @@ func supervisorPID(t *testing.T, guardPID int) int {
 // hancho reports may be the shell's, with the program as its only child.
 func programPID(t *testing.T, shPID int) int {
 	t.Helper()
-	if kids := childrenOf(shPID); len(kids) == 1 {
+	if kids := proctree.Children(shPID); len(kids) == 1 {
 		return kids[0]
 	}
 	return shPID
